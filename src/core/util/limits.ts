@@ -1,0 +1,37 @@
+// Every limit in one place (TigerBeetle's constants.zig habit). Names are snake_case with the unit
+// last. Input beyond a limit is refused at the edge with a KeeperError, never asserted on.
+
+export const limits = {
+  /** Znode data, ZooKeeper's jute.maxbuffer default (1 MiB). */
+  data_bytes_max: 1024 * 1024,
+  /** A path's UTF-8 length. ZooKeeper bounds it only by jute.maxbuffer; we keep it sane. */
+  path_bytes_max: 4096,
+  /** Children of one znode. */
+  children_per_node_max: 1_000_000,
+  /** Entries in one ACL list. */
+  acl_entries_max: 64,
+  /** A scheme or id string in an ACL or an auth request. */
+  acl_id_bytes_max: 1024,
+  /** Operations in one multi or multiRead. */
+  multi_ops_max: 1_000,
+  /** Watches one session may hold (all kinds together). */
+  watches_per_session_max: 100_000,
+  /** Auth ids one session may add. */
+  auth_ids_per_session_max: 16,
+  /** Live sessions in an ensemble. */
+  sessions_max: 100_000,
+  /** Ephemeral znodes one session may own. */
+  ephemerals_per_session_max: 100_000,
+  /** TTL of a TTL node: ZooKeeper's EphemeralType.MAX_TTL (2^40 - 1 ms). */
+  ttl_ms_max: 2 ** 40 - 1,
+  /** Highest epoch: a zxid is epoch * 2^32 + counter and stays exact in a JS number below 2^53. */
+  epoch_max: 2 ** 21 - 1,
+  /** A counter at or past this forces a new election before the 32-bit counter overflows. */
+  zxid_counter_max: 2 ** 32 - 2 ** 16,
+  /** A peer id (ZooKeeper's myid). */
+  peer_id_max: 255,
+  /** Peers in one ensemble, voters and observers together. */
+  peers_max: 32,
+} as const;
+
+export type Limits = typeof limits;
