@@ -24,6 +24,8 @@ export interface GetEphemeralsReply { readonly type: 'getEphemerals'; readonly p
 export interface GetAllChildrenNumberReply { readonly type: 'getAllChildrenNumber'; readonly count: number }
 export interface SyncReply { readonly type: 'sync'; readonly path: string }
 export interface EmptyReply { readonly type: 'addWatch' | 'removeWatches' | 'checkWatches' | 'auth' }
+/** createSession and closeSession txns, once applied. */
+export interface SessionReply { readonly type: 'createSession' | 'closeSession' }
 export interface WhoAmIReply { readonly type: 'whoAmI'; readonly ids: readonly Id[] }
 
 /** One op's outcome inside a multi (ZooKeeper's OpResult): an error code or the op's reply. */
@@ -48,5 +50,6 @@ export type Reply =
   | SyncReply
   | EmptyReply
   | WhoAmIReply
+  | SessionReply
   | MultiReply
   | MultiReadReply;
