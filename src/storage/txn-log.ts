@@ -1,0 +1,16 @@
+// The transaction log: txns in zxid order, appended in durable batches (group commit).
+
+import type { Txn } from '../core/requests/txn.ts';
+import type { Zxid } from '../core/zxid.ts';
+
+export interface TxnLog {
+  /** Appends a batch durably; zxids strictly increase and follow lastZxid(). */
+  append(txns: readonly Txn[]): Promise<void>;
+  /** Logged txns with zxid > afterZxid, in order. */
+  read(afterZxid: Zxid): Promise<Txn[]>;
+  /** Removes every txn with zxid > afterZxid, durably (ZAB's TRUNC). */
+  truncate(afterZxid: Zxid): Promise<void>;
+  /** Drops txns with zxid <= upToZxid, which a kept snapshot covers. */
+  purge(upToZxid: Zxid): Promise<void>;
+  lastZxid(): Zxid;
+}
