@@ -32,6 +32,14 @@ export const limits = {
   peer_id_max: 255,
   /** Peers in one ensemble, voters and observers together. */
   peers_max: 32,
+  /** Client requests one peer holds unanswered (ZooKeeper's globalOutstandingLimit); more: THROTTLEDOP. */
+  pending_requests_per_peer_max: 10_000,
+  /** One framed record in a log (a txn or a stored blob): a length beyond it is corruption, not a torn tail. */
+  record_bytes_max: 256 * 1024 * 1024,
+  /** A log segment file rolls over to a new one once it is this large. */
+  log_segment_bytes_max: 64 * 1024 * 1024,
+  /** One IndexedDB value: a snapshot chunk, or a run of logged txns (one txn may exceed it alone). */
+  idb_value_bytes_max: 1024 * 1024,
 } as const;
 
 export type Limits = typeof limits;
