@@ -40,6 +40,20 @@ export const limits = {
   log_segment_bytes_max: 64 * 1024 * 1024,
   /** One IndexedDB value: a snapshot chunk, or a run of logged txns (one txn may exceed it alone). */
   idb_value_bytes_max: 1024 * 1024,
+  /** Events a runtime peer keeps for late subscribers (the UI's timeline); older ones are dropped. */
+  peer_event_history_max: 1_000,
+  /** One peer message reassembled from data channel chunks (a SNAP may be large). */
+  peer_message_bytes_max: 256 * 1024 * 1024,
+  /** One data channel frame: messages over 256 KiB fail, 64 KiB keeps latency fair. */
+  datachannel_chunk_bytes_max: 64 * 1024,
+  /** Bytes one link may queue behind data channel backpressure before it is broken. */
+  link_send_queue_bytes_max: 512 * 1024 * 1024,
+  /** One signaling message (an encrypted offer, answer or candidate) on the WebSocket. */
+  signal_message_bytes_max: 64 * 1024,
+  /** Rooms (ensembles) one signaling server holds. */
+  signal_rooms_max: 1_000,
+  /** An ensemble (room) name's length. */
+  ensemble_name_bytes_max: 128,
 } as const;
 
 export type Limits = typeof limits;
