@@ -13,6 +13,7 @@ import { limits } from '../core/util/limits.ts';
 import { AddWatchMode, WatcherType } from '../core/watches/events.ts';
 import type { ByteReader } from './byte-reader.ts';
 import type { ByteWriter } from './byte-writer.ts';
+import { writeAcl } from './acl-codec.ts';
 
 const Tag = {
   create: 1,
@@ -108,15 +109,6 @@ export function writeRequest(w: ByteWriter, request: Request): void {
       return;
     default:
       unreachable(request, 'unknown request type');
-  }
-}
-
-function writeAcl(w: ByteWriter, acl: readonly Acl[]): void {
-  w.u32(acl.length);
-  for (const entry of acl) {
-    w.i32(entry.perms);
-    w.string(entry.id.scheme);
-    w.string(entry.id.id);
   }
 }
 

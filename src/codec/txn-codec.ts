@@ -15,6 +15,7 @@ import { limits } from '../core/util/limits.ts';
 import { epochOf, type Zxid } from '../core/zxid.ts';
 import { ByteReader } from './byte-reader.ts';
 import { ByteWriter } from './byte-writer.ts';
+import { writeAcl } from './acl-codec.ts';
 
 export const TXN_FORMAT_VERSION = 1;
 /** Where the header's zxid sits: after the version byte, sessionId and cxid. */
@@ -98,15 +99,6 @@ function writeBody(w: ByteWriter, body: TxnBody): void {
       return;
     default:
       unreachable(body, 'unknown txn type');
-  }
-}
-
-function writeAcl(w: ByteWriter, acl: readonly Acl[]): void {
-  w.u32(acl.length);
-  for (const entry of acl) {
-    w.i32(entry.perms);
-    w.string(entry.id.scheme);
-    w.string(entry.id.id);
   }
 }
 

@@ -48,7 +48,7 @@ export const limits = {
   datachannel_chunk_bytes_max: 64 * 1024,
   /** Bytes one link may queue behind data channel backpressure before it is broken. */
   link_send_queue_bytes_max: 512 * 1024 * 1024,
-  /** One signaling message (an encrypted offer, answer or candidate) on the WebSocket. */
+  /** One signaling message (an encrypted offer, answer or candidate) relayed by the signal server. */
   signal_message_bytes_max: 64 * 1024,
   /** Rooms (ensembles) one signaling server holds. */
   signal_rooms_max: 1_000,
