@@ -153,7 +153,7 @@ export class CoreState {
   /** Snapshot and purge the log once it holds more than snapCount applied txns. */
   private maybeCompact(): void {
     const applied = this.machine.lastZxid;
-    if (this.log.between(this.log.base, applied).length <= this.config.snapCount) return;
+    if (this.log.countThrough(applied) <= this.config.snapCount) return;
     this.persist({ type: 'snapshot', zxid: applied, bytes: this.machine.serialize(), replace: false });
     this.log.compact(applied);
   }
