@@ -1,0 +1,122 @@
+// The client's side of watches (ZooKeeper's ZKWatchManager): the server keeps one watch per
+// session, path and kind; the client fans each event out to the callbacks that asked for it. A
+// one-shot callback fires once and is dropped; a persistent one fires until the server reports it
+// removed. Callbacks are registered before their request is sent and dropped again if the request
+// fails, because the peer delivers watch events before replies: an event may overtake the reply of
+// the read that set the watch.
+
+import { isWithin } from '../core/tree/path.ts';
+import { AddWatchMode, EventType, type WatchedEvent } from '../core/watches/events.ts';
+
+export type Watcher = (event: WatchedEvent) => void;
+export type WatchKind = 'data' | 'exist' | 'child';
+
+interface Persistent {
+  readonly mode: AddWatchMode;
+  readonly watcher: Watcher;
+}
+
+export class WatchRegistry {
+  private readonly oneShot: Record<WatchKind, Map<string, Set<Watcher>>> = {
+    data: new Map(),
+    exist: new Map(),
+    child: new Map(),
+  };
+  private readonly persistent = new Map<string, Set<Persistent>>();
+
+  add(kind: WatchKind, path: string, watcher: Watcher): () => void {
+    const byPath = this.oneShot[kind];
+    const set = byPath.get(path) ?? new Set<Watcher>();
+    byPath.set(path, set);
+    set.add(watcher);
+    return () => {
+      set.delete(watcher);
+      if (set.size === 0 && byPath.get(path) === set) byPath.delete(path);
+    };
+  }
+
+  addPersistent(path: string, mode: AddWatchMode, watcher: Watcher): () => void {
+    const set = this.persistent.get(path) ?? new Set<Persistent>();
+    this.persistent.set(path, set);
+    const entry = { mode, watcher };
+    set.add(entry);
+    return () => {
+      set.delete(entry);
+      if (set.size === 0 && this.persistent.get(path) === set) this.persistent.delete(path);
+    };
+  }
+
+  /** Which callbacks an event reaches (Watcher.Event semantics), dropping the one-shot ones. */
+  dispatch(event: WatchedEvent): void {
+    const fire: Watcher[] = [];
+    const take = (kind: WatchKind): void => {
+      const set = this.oneShot[kind].get(event.path);
+      if (set === undefined) return;
+      this.oneShot[kind].delete(event.path);
+      fire.push(...set);
+    };
+    switch (event.type) {
+      case EventType.NodeCreated:
+      case EventType.NodeDataChanged:
+        take('data');
+        take('exist');
+        break;
+      case EventType.NodeDeleted:
+        take('data');
+        take('exist');
+        take('child');
+        break;
+      case EventType.NodeChildrenChanged:
+        take('child');
+        break;
+      case EventType.DataWatchRemoved:
+        take('data');
+        take('exist');
+        break;
+      case EventType.ChildWatchRemoved:
+        take('child');
+        break;
+      case EventType.PersistentWatchRemoved:
+        fire.push(...[...(this.persistent.get(event.path) ?? [])].map((p) => p.watcher));
+        this.persistent.delete(event.path);
+        break;
+      default:
+        break;
+    }
+    if (isTreeEvent(event)) fire.push(...this.persistentFor(event));
+    for (const w of fire) w(event);
+  }
+
+  /** Every callback, one-shot and persistent (a closing session tells them all). */
+  drain(): Watcher[] {
+    const all = new Set<Watcher>();
+    for (const kind of ['data', 'exist', 'child'] as const) {
+      for (const set of this.oneShot[kind].values()) for (const w of set) all.add(w);
+      this.oneShot[kind].clear();
+    }
+    for (const set of this.persistent.values()) for (const p of set) all.add(p.watcher);
+    this.persistent.clear();
+    return [...all];
+  }
+
+  private persistentFor(event: WatchedEvent): Watcher[] {
+    const out: Watcher[] = [];
+    for (const [path, set] of this.persistent) {
+      for (const p of set) {
+        // A recursive watch does not report child-list changes: its subtree's creates and deletes say it.
+        const hit =
+          p.mode === AddWatchMode.PERSISTENT
+            ? path === event.path
+            : isWithin(event.path, path) && event.type !== EventType.NodeChildrenChanged;
+        if (hit) out.push(p.watcher);
+      }
+    }
+    return out;
+  }
+}
+
+const isTreeEvent = (e: WatchedEvent): boolean =>
+  e.type === EventType.NodeCreated ||
+  e.type === EventType.NodeDeleted ||
+  e.type === EventType.NodeDataChanged ||
+  e.type === EventType.NodeChildrenChanged;
