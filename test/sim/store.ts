@@ -1,9 +1,12 @@
-// A peer's durable store in memory: it keeps what the runtime persisted and survives the peer's
-// crash. A crash in the middle of a persist keeps only a prefix of the ops (and of an append's txns):
-// a torn write, which the core must survive because nothing it promised rested on the lost part.
+// A peer's durable store in memory for the synchronous simulator: it keeps what the runtime
+// persisted and survives the peer's crash (the async MemoryStore in src/storage has the same
+// semantics for the runtime; this one applies ops in place, so long runs stay linear). A crash in
+// the middle of a persist keeps only a prefix of the ops (and of an append's txns): a torn write,
+// which the core must survive because nothing it promised rested on the lost part.
 
 import type { Txn } from '../../src/core/requests/txn.ts';
 import type { DurableState, PersistOp } from '../../src/core/zab/durable.ts';
+import { tornPrefix } from '../../src/storage/memory.ts';
 import type { Zxid } from '../../src/core/zxid.ts';
 
 export class MemoryStore {
@@ -24,18 +27,10 @@ export class MemoryStore {
     if (ops.length > 0) this.writes++;
   }
 
-  /** Applies ops up to a cut point: `keep` counts ops, and txns inside an append. */
+  /** Applies only what a torn write keeps: the first `keep` units (src/storage/memory.ts defines
+   * the cut for every memory store, so the simulator crashes exactly as the adapter does). */
   persistTorn(ops: readonly PersistOp[], keep: number): void {
-    let left = keep;
-    for (const op of ops) {
-      if (left <= 0) return;
-      if (op.type === 'append' && op.txns.length > left) {
-        this.apply({ type: 'append', txns: op.txns.slice(0, left) });
-        return;
-      }
-      this.apply(op);
-      left -= op.type === 'append' ? op.txns.length : 1;
-    }
+    for (const op of tornPrefix(ops, keep)) this.apply(op);
   }
 
   private apply(op: PersistOp): void {
