@@ -56,6 +56,8 @@ export class CoreState {
   private appliedTxns: AppliedTxn[] = [];
   private clientReplies: ClientReply[] = [];
   private traces: Trace[] = [];
+  /** The newest txn time this peer has logged: a new leader's clock never runs behind it. */
+  private lastTxnTimeMs = 0;
 
   constructor(
     readonly id: PeerId,
@@ -71,6 +73,7 @@ export class CoreState {
     const base = durable.snapshot?.zxid ?? ZXID_ZERO;
     assert(this.machine.lastZxid === base, 'a restored machine starts at its snapshot zxid');
     this.log = new TxnLog(base, durable.log);
+    for (const txn of durable.log) this.lastTxnTimeMs = Math.max(this.lastTxnTimeMs, txn.header.time);
     this.durableZxid = this.log.lastZxid;
     // Logged txns beyond the snapshot may or may not be committed: synchronisation decides.
     this.committedZxid = base;
@@ -81,9 +84,10 @@ export class CoreState {
     return this.ticks;
   }
 
-  /** The leader's clock as txn time (deterministic: ticks, not the wall clock). */
+  /** The leader's clock as txn time (deterministic: ticks, not the wall clock). It never goes back
+   * behind a logged txn, so ctime/mtime and TTL expiry stay monotonic across a leader change. */
   get timeMs(): number {
-    return this.config.timeBaseMs + this.ticks * this.config.tickMs;
+    return Math.max(this.config.timeBaseMs + this.ticks * this.config.tickMs, this.lastTxnTimeMs);
   }
 
   send(to: PeerId, message: PeerMessage): void {
@@ -118,6 +122,7 @@ export class CoreState {
   /** Logs a txn in memory and asks for it durably. */
   logTxn(txn: Txn): void {
     this.log.append(txn);
+    this.lastTxnTimeMs = Math.max(this.lastTxnTimeMs, txn.header.time);
     this.persist({ type: 'append', txns: [txn] });
   }
 
