@@ -8,9 +8,9 @@
 
 import type { PeerId } from '../../core/util/ids.ts';
 import { asPeerId } from '../../core/util/ids.ts';
-import { Listeners } from './listeners.ts';
 import { refusalBody, Sealer } from './sealed-signals.ts';
-import type { InboundSignal, SignalPayload, Signaling, SignalingStatus } from './signaling.ts';
+import { SignalingEvents } from './signaling-events.ts';
+import type { SignalPayload, Signaling } from './signaling.ts';
 import { isPeerIdValue } from './wire.ts';
 
 type Frame =
@@ -26,19 +26,15 @@ export interface BroadcastChannelSignalingOptions {
   readonly key: CryptoKey;
 }
 
-export class BroadcastChannelSignaling implements Signaling {
+export class BroadcastChannelSignaling extends SignalingEvents implements Signaling {
   readonly self: PeerId;
   private readonly channel: BroadcastChannel;
   private readonly sealer: Sealer;
   /** Tells this instance from another that claims the same id. */
   private readonly nonce = Array.from(globalThis.crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16)).join('');
-  private readonly signals = new Listeners<[InboundSignal]>();
-  private readonly presence = new Listeners<[PeerId, boolean]>();
-  private readonly statuses = new Listeners<[SignalingStatus]>();
-  private readonly present = new Set<PeerId>();
-  private current: SignalingStatus = { state: 'joined' };
 
   constructor(options: BroadcastChannelSignalingOptions) {
+    super({ state: 'joined' });
     this.self = options.self;
     this.sealer = new Sealer(options.key, options.ensemble);
     this.channel = new BroadcastChannel(`meshkeeper/signal/${options.ensemble}`);
@@ -52,22 +48,6 @@ export class BroadcastChannelSignaling implements Signaling {
 
   refuse(to: PeerId, reason: string): void {
     this.post({ t: 'relay', from: this.self, nonce: this.nonce, to, body: refusalBody(reason) });
-  }
-
-  onSignal(handler: (signal: InboundSignal) => void): () => void {
-    return this.signals.add(handler);
-  }
-
-  onPresence(handler: (peer: PeerId, present: boolean) => void): () => void {
-    return this.presence.add(handler);
-  }
-
-  onStatus(handler: (status: SignalingStatus) => void): () => void {
-    return this.statuses.add(handler);
-  }
-
-  status(): SignalingStatus {
-    return this.current;
   }
 
   async close(): Promise<void> {
@@ -95,7 +75,7 @@ export class BroadcastChannelSignaling implements Signaling {
         this.setPresent(from, false);
         return;
       case 'relay':
-        if (frame.to === this.self) this.sealer.open(from, this.self, frame.body, (signal) => this.signals.emit(signal));
+        if (frame.to === this.self) this.sealer.open(from, this.self, frame.body, (signal) => this.emitSignal(signal));
         return;
       case 'dup':
         return;
@@ -113,18 +93,6 @@ export class BroadcastChannelSignaling implements Signaling {
 
   private post(frame: Frame): void {
     if (this.current.state !== 'closed') this.channel.postMessage(frame);
-  }
-
-  private setPresent(peer: PeerId, present: boolean): void {
-    if (this.present.has(peer) === present) return;
-    if (present) this.present.add(peer);
-    else this.present.delete(peer);
-    this.presence.emit(peer, present);
-  }
-
-  private setStatus(status: SignalingStatus): void {
-    this.current = status;
-    this.statuses.emit(status);
   }
 }
 

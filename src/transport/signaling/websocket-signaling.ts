@@ -5,9 +5,9 @@
 
 import type { PeerId } from '../../core/util/ids.ts';
 import { asPeerId } from '../../core/util/ids.ts';
-import { Listeners } from './listeners.ts';
 import { refusalBody, Sealer } from './sealed-signals.ts';
-import type { InboundSignal, SignalPayload, Signaling, SignalingStatus } from './signaling.ts';
+import { SignalingEvents } from './signaling-events.ts';
+import type { SignalPayload, Signaling } from './signaling.ts';
 import { parseServerFrame, type ClientFrame } from './wire.ts';
 
 /** The part of the WebSocket API used here (browser global and `ws` both fit). */
@@ -36,19 +36,15 @@ export interface WebSocketSignalingOptions {
 
 const OPEN = 1;
 
-export class WebSocketSignaling implements Signaling {
+export class WebSocketSignaling extends SignalingEvents implements Signaling {
   readonly self: PeerId;
   private readonly sealer: Sealer;
-  private readonly signals = new Listeners<[InboundSignal]>();
-  private readonly presence = new Listeners<[PeerId, boolean]>();
-  private readonly statuses = new Listeners<[SignalingStatus]>();
-  private readonly present = new Set<PeerId>();
   private socket: WebSocketLike | undefined;
-  private current: SignalingStatus = { state: 'connecting' };
   private retries = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: WebSocketSignalingOptions) {
+    super({ state: 'connecting' });
     this.self = options.self;
     this.sealer = new Sealer(options.key, options.ensemble);
     this.open();
@@ -60,22 +56,6 @@ export class WebSocketSignaling implements Signaling {
 
   refuse(to: PeerId, reason: string): void {
     this.write({ t: 'relay', to, body: refusalBody(reason) });
-  }
-
-  onSignal(handler: (signal: InboundSignal) => void): () => void {
-    return this.signals.add(handler);
-  }
-
-  onPresence(handler: (peer: PeerId, present: boolean) => void): () => void {
-    return this.presence.add(handler);
-  }
-
-  onStatus(handler: (status: SignalingStatus) => void): () => void {
-    return this.statuses.add(handler);
-  }
-
-  status(): SignalingStatus {
-    return this.current;
   }
 
   async close(): Promise<void> {
@@ -121,7 +101,7 @@ export class WebSocketSignaling implements Signaling {
         this.setPresent(asPeerId(frame.id), frame.present);
         return;
       case 'relay':
-        this.sealer.open(asPeerId(frame.from), this.self, frame.body, (signal) => this.signals.emit(signal));
+        this.sealer.open(asPeerId(frame.from), this.self, frame.body, (signal) => this.emitSignal(signal));
         return;
     }
   }
@@ -140,19 +120,7 @@ export class WebSocketSignaling implements Signaling {
     }, delay);
   }
 
-  private setPresent(peer: PeerId, present: boolean): void {
-    if (peer === this.self || this.present.has(peer) === present) return;
-    if (present) this.present.add(peer);
-    else this.present.delete(peer);
-    this.presence.emit(peer, present);
-  }
-
   private dropPresence(): void {
     for (const peer of [...this.present]) this.setPresent(peer, false);
-  }
-
-  private setStatus(status: SignalingStatus): void {
-    this.current = status;
-    this.statuses.emit(status);
   }
 }
