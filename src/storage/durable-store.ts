@@ -34,3 +34,15 @@ export class StorageCorruptError extends Error {
     super(`${where} @ ${String(offset)}: ${detail}`);
   }
 }
+
+/** The store is owned by another tab or process right now: one owner at a time, refused at open. */
+export class StorageLockedError extends Error {
+  override readonly name = 'StorageLockedError';
+  constructor(
+    /** The store, e.g. `idb:<database>`. */
+    readonly where: string,
+    detail: string,
+  ) {
+    super(`${where}: ${detail}`);
+  }
+}

@@ -4,29 +4,38 @@
 // the tests that need them are simply not registered (never it.skip).
 //
 // Harness contract: open() opens the store over the same medium every time (a restart); the
-// suite calls load() first after each open, then persist(); damage hooks run while it is closed.
+// suite calls load() first after each open, then persist() or the parts (log, snapshots, epochs);
+// damage hooks run while it is closed.
 
 import { describe, expect, it } from 'vitest';
 import type { Txn } from '../../src/core/requests/txn.ts';
 import { createPrng, type Prng } from '../../src/core/util/prng.ts';
 import { applyPersistOps, emptyDurableState, type DurableState, type PersistOp } from '../../src/core/zab/durable.ts';
 import { makeZxid, ZXID_ZERO, type Zxid } from '../../src/core/zxid.ts';
-import { StorageCorruptError, type DurableStore } from '../../src/storage/durable-store.ts';
+import { StorageCorruptError } from '../../src/storage/durable-store.ts';
+import type { StorageAdapter } from '../../src/storage/storage-adapter.ts';
 import { sampleTxn, zxidRange } from './txn-arbitrary.ts';
 
 export interface StorageHarness {
   /** Opens the store over this harness's medium (again after close: a restart). */
-  open(): Promise<DurableStore>;
-  /** Damages the logged txn at index `where` (0 = oldest logged) in place. */
-  corruptLog?(where: number): Promise<void>;
-  /** Cuts the newest logged txn short, as a crash in the middle of writing it would. */
-  tearTail?(): Promise<void>;
+  open(): Promise<StorageAdapter>;
+  /**
+   * Damages the logged txn at index `index` (0 = oldest logged) in place, and says where the
+   * adapter must report it: the file or store, and the byte offset or key.
+   */
+  corruptLog?(index: number): Promise<{ where: string; offset: number | string }>;
+  /**
+   * A crash in the middle of appending `batch` (one write, after everything logged): the medium is
+   * left as such a crash can leave it: a prefix with its last record cut (files), a prefix of
+   * whole records (memory), or nothing (IndexedDB, whose transaction never commits).
+   */
+  tearTail?(batch: readonly Txn[]): Promise<void>;
   /** Leaves a half-written snapshot of `zxid` behind, as a crash during its write would. */
   interruptSnapshot?(zxid: Zxid, bytes: Uint8Array): Promise<void>;
   /** What the medium holds now: stored snapshots and logged txns (purged ones gone). */
   inspect?(): Promise<{ snapshots: number; loggedTxns: number }>;
-  /** How many snapshots the adapter keeps (needed with inspect). */
-  keepSnapshots?: number;
+  /** How many snapshots the adapter keeps. */
+  keepSnapshots: number;
   cleanup(): Promise<void>;
 }
 
@@ -52,7 +61,7 @@ export function runStorageConformance(name: string, setup: () => Promise<Storage
     }
   };
   /** Opens, loads, runs `body`, closes: one lifetime of a peer. */
-  const session = async <T>(h: StorageHarness, body: (s: DurableStore, loaded: DurableState) => Promise<T>): Promise<T> => {
+  const session = async <T>(h: StorageHarness, body: (s: StorageAdapter, loaded: DurableState) => Promise<T>): Promise<T> => {
     const store = await h.open();
     try {
       return await body(store, await store.load());
@@ -74,7 +83,7 @@ export function runStorageConformance(name: string, setup: () => Promise<Storage
       tearTail: probe.tearTail !== undefined,
       corruptLog: probe.corruptLog !== undefined,
       interruptSnapshot: probe.interruptSnapshot !== undefined,
-      inspect: probe.inspect !== undefined && probe.keepSnapshots !== undefined,
+      inspect: probe.inspect !== undefined,
     };
     await probe.cleanup();
 
@@ -208,7 +217,99 @@ export function runStorageConformance(name: string, setup: () => Promise<Storage
       });
     });
 
+    registerPartTests(withHarness, session, reload);
     registerFaultTests(has, withHarness, persistAll, reload);
+  });
+}
+
+type Session = <T>(h: StorageHarness, body: (s: StorageAdapter, loaded: DurableState) => Promise<T>) => Promise<T>;
+
+/** The issue's interfaces, as each adapter exposes them: TxnLog, SnapshotStore, the epochs. */
+function registerPartTests(
+  withHarness: (body: (h: StorageHarness) => Promise<void>) => Promise<void>,
+  session: Session,
+  reload: (h: StorageHarness) => Promise<DurableState>,
+): void {
+  it('the TxnLog appends batches durably, reads from a zxid and truncates after a zxid', async () => {
+    await withHarness(async (h) => {
+      await session(h, async (s) => {
+        await s.log.append(txns(1, 1, 4));
+        await s.log.append(txns(1, 5, 9));
+        expect(await s.log.read(ZXID_ZERO)).toEqual(txns(1, 1, 9));
+        expect(await s.log.read(makeZxid(1, 6))).toEqual(txns(1, 7, 9));
+        expect(s.log.lastZxid()).toBe(makeZxid(1, 9));
+        await s.log.truncate(makeZxid(1, 5));
+        expect(await s.log.read(ZXID_ZERO)).toEqual(txns(1, 1, 5));
+        expect(s.log.lastZxid()).toBe(makeZxid(1, 5));
+      });
+      expect((await reload(h)).log).toEqual(txns(1, 1, 5));
+      await session(h, async (s) => {
+        expect(s.log.lastZxid()).toBe(makeZxid(1, 5));
+        expect(await s.log.read(makeZxid(1, 2))).toEqual(txns(1, 3, 5));
+        await s.log.append(txns(1, 6, 7));
+      });
+      expect((await reload(h)).log).toEqual(txns(1, 1, 7));
+    });
+  });
+
+  it('calls through the parts and persist, made without waiting, take effect in call order', async () => {
+    await withHarness(async (h) => {
+      await session(h, async (s) => {
+        const calls = [
+          s.log.append(txns(1, 1, 3)),
+          s.persist([append(txns(1, 4, 6))]),
+          s.log.truncate(makeZxid(1, 5)),
+          s.epochs.writeAccepted(2),
+        ];
+        const read = s.log.read(ZXID_ZERO);
+        const epochs = s.epochs.read();
+        await Promise.all(calls);
+        expect(await read).toEqual(txns(1, 1, 5));
+        expect(await epochs).toEqual({ acceptedEpoch: 2, currentEpoch: 0 });
+      });
+    });
+  });
+
+  it('the SnapshotStore writes atomically, lists newest first, loads the newest valid and purges to the newest N', async () => {
+    await withHarness(async (h) => {
+      const zxids = [3, 6, 9].map((c) => makeZxid(1, c));
+      const newest = zxids[2]!;
+      await session(h, async (s) => {
+        expect(await s.snapshots.list()).toEqual([]);
+        expect(await s.snapshots.loadNewestValid()).toBeUndefined();
+        await s.log.append(txns(1, 1, 10));
+        for (const z of zxids) await s.snapshots.write(z, snapshotBytes(z, 300));
+        const listed = await s.snapshots.list();
+        expect(listed).toEqual([...zxids].reverse().slice(0, h.keepSnapshots).map((zxid) => ({ zxid, bytes: 300 })));
+        expect(await s.snapshots.loadNewestValid()).toEqual({ zxid: newest, bytes: snapshotBytes(newest, 300) });
+        expect(await s.log.read(newest)).toEqual(txns(1, 10, 10));
+      });
+      // Keep the newest one only, then purge the log up to it (the oldest kept).
+      await session(h, async (s) => {
+        await s.snapshots.purge(1);
+        expect((await s.snapshots.list()).map((i) => i.zxid)).toEqual([newest]);
+        await s.log.purge(newest);
+        expect(await s.log.read(newest)).toEqual(txns(1, 10, 10));
+        await expect(s.snapshots.purge(0)).rejects.toThrow(RangeError);
+      });
+      if (h.inspect !== undefined) expect((await h.inspect()).snapshots).toBe(1);
+      expect(await reload(h)).toEqual({ acceptedEpoch: 0, currentEpoch: 0, snapshot: { zxid: newest, bytes: snapshotBytes(newest, 300) }, log: txns(1, 10, 10) });
+    });
+  });
+
+  it('the durable epochs are recorded one by one and survive a reopen', async () => {
+    await withHarness(async (h) => {
+      await session(h, async (s) => {
+        expect(await s.epochs.read()).toEqual({ acceptedEpoch: 0, currentEpoch: 0 });
+        await s.epochs.writeAccepted(4);
+        expect(await s.epochs.read()).toEqual({ acceptedEpoch: 4, currentEpoch: 0 });
+        await s.epochs.writeCurrent(3);
+      });
+      expect(await reload(h)).toMatchObject({ acceptedEpoch: 4, currentEpoch: 3 });
+      await session(h, async (s) => {
+        expect(await s.epochs.read()).toEqual({ acceptedEpoch: 4, currentEpoch: 3 });
+      });
+    });
   });
 }
 
@@ -262,22 +363,28 @@ function registerFaultTests(
   const single = (from: number, to: number): PersistOp[][] => txns(1, from, to).map((t) => [append([t])]);
 
   if (has.tearTail) {
-    it('a torn last record (never acknowledged) is cut on recovery, and appending goes on after it', async () => {
+    it('a torn tail (a write never acknowledged) is cut on recovery to a prefix of whole records, and appending goes on after it', async () => {
       await withHarness(async (h) => {
-        await persistAll(h, single(1, 6));
-        await h.tearTail!();
-        expect((await reload(h)).log).toEqual(txns(1, 1, 5));
-        await persistAll(h, single(6, 8));
-        expect((await reload(h)).log).toEqual(txns(1, 1, 8));
+        await persistAll(h, single(1, 5));
+        const batch = txns(1, 6, 9);
+        await h.tearTail!(batch);
+        const log = (await reload(h)).log;
+        expect(log.slice(0, 5)).toEqual(txns(1, 1, 5));
+        const kept = log.slice(5);
+        expect(kept.length).toBeLessThan(batch.length);
+        expect(kept).toEqual(batch.slice(0, kept.length));
+        const next = 6 + kept.length;
+        await persistAll(h, single(next, next + 2));
+        expect((await reload(h)).log).toEqual(txns(1, 1, next + 2));
       });
     });
   }
 
   if (has.corruptLog) {
-    it('corruption before the tail is refused with a StorageCorruptError naming where', async () => {
+    it('corruption before the tail is refused with a StorageCorruptError naming the file or store and the offset', async () => {
       await withHarness(async (h) => {
         await persistAll(h, single(1, 10));
-        await h.corruptLog!(3);
+        const damaged = await h.corruptLog!(3);
         const error = await (async () => {
           try {
             await reload(h);
@@ -288,8 +395,9 @@ function registerFaultTests(
         })();
         expect(error).toBeInstanceOf(StorageCorruptError);
         const corrupt = error as StorageCorruptError;
-        expect(corrupt.where.length).toBeGreaterThan(0);
-        expect(corrupt.offset).toBeDefined();
+        expect(corrupt.where).toBe(damaged.where);
+        expect(corrupt.offset).toBe(damaged.offset);
+        expect(corrupt.message).toContain(`${damaged.where} @ ${String(damaged.offset)}`);
       });
     });
   }
@@ -314,7 +422,7 @@ function registerFaultTests(
   if (has.inspect) {
     it('keeps only the newest snapshots and purges the log they all cover', async () => {
       await withHarness(async (h) => {
-        const keep = h.keepSnapshots!;
+        const keep = h.keepSnapshots;
         const rounds = keep + 3;
         let counter = 0;
         let lastSnap: { zxid: Zxid; bytes: Uint8Array } = { zxid: ZXID_ZERO, bytes: new Uint8Array(0) };

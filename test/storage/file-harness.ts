@@ -4,7 +4,8 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FRAME_HEADER_BYTES, readFrames } from '../../src/codec/frame.ts';
+import { FRAME_HEADER_BYTES, frameRecords, readFrames } from '../../src/codec/frame.ts';
+import { encodeTxn } from '../../src/codec/txn-codec.ts';
 import { openFileStore, type FileStoreOptions } from '../../src/storage/file/index.ts';
 import { encodeSnapshotFile } from '../../src/storage/file/snapshot-file.ts';
 import { snapshotName } from '../../src/storage/file/names.ts';
@@ -32,17 +33,21 @@ export async function fileHarness(options: FileStoreOptions = {}): Promise<Stora
   const dir = await tempDir();
   return {
     open: () => openFileStore(dir, options),
-    corruptLog: async (where) => {
-      const record = (await loggedRecords(dir))[where]!;
+    corruptLog: async (index) => {
+      const record = (await loggedRecords(dir))[index]!;
       const bytes = await readFile(record.file);
       const at = record.offset + FRAME_HEADER_BYTES + (record.length >> 1);
       bytes[at] = bytes[at]! ^ 0x5a;
       await writeFile(record.file, bytes);
+      // A CRC mismatch is reported at the start of the record's frame.
+      return { where: record.file, offset: record.offset };
     },
-    tearTail: async () => {
-      const record = (await loggedRecords(dir)).at(-1)!;
-      const bytes = await readFile(record.file);
-      await writeFile(record.file, bytes.subarray(0, record.offset + FRAME_HEADER_BYTES + (record.length >> 1)));
+    tearTail: async (batch) => {
+      // The batch's frames written to the active (last) segment, cut inside the last record.
+      const last = join(dir, (await segmentFiles(dir)).at(-1)!);
+      const frames = frameRecords(batch.map((t) => encodeTxn(t)));
+      const lastFrame = FRAME_HEADER_BYTES + encodeTxn(batch.at(-1)!).length;
+      await writeFile(last, Buffer.concat([await readFile(last), frames.subarray(0, frames.length - (lastFrame >> 1))]));
     },
     interruptSnapshot: async (zxid, bytes) => {
       // What a crash in the middle of the atomic write leaves: half a temp file, never renamed.

@@ -5,14 +5,12 @@ import { ByteWriter } from '../../codec/byte-writer.ts';
 import { CodecError } from '../../codec/codec-error.ts';
 import { frameRecord, readFrames } from '../../codec/frame.ts';
 import { limits } from '../../core/util/limits.ts';
+import type { DurableEpochs } from '../epoch-store.ts';
 
 const MAGIC = 0x4d4b4550; // "MKEP"
 const VERSION = 1;
 
-export interface Epochs {
-  readonly acceptedEpoch: number;
-  readonly currentEpoch: number;
-}
+export type Epochs = DurableEpochs;
 
 export function encodeEpochs(epochs: Epochs): Uint8Array {
   const w = new ByteWriter(16);

@@ -1,2 +1,2 @@
 // The Node file adapter's public surface.
-export { openFileStore, type FileStoreOptions } from './file-store.ts';
+export { openFileStore, type FileStore, type FileStoreOptions } from './file-store.ts';

@@ -72,3 +72,6 @@ export function decodeSnapshotHeader(prefix: Uint8Array): SnapshotMeta | undefin
     throw e;
   }
 }
+
+/** Bytes a snapshot file holds beyond the state: the header frame and the state frame's header. */
+export const SNAPSHOT_FILE_OVERHEAD_BYTES = encodeSnapshotFile({ gen: 0, floor: 0, zxid: 0 as Zxid }, new Uint8Array(0)).length;

@@ -114,6 +114,19 @@ export function planBatch(
   return { writes, book: { lastZxid, snapshots } };
 }
 
+/** The writes of SnapshotStore.purge: all but the newest `keep` snapshots go (their log stays). */
+export function planSnapshotPurge(book: StoreBook, keep: number): { writes: IdbWrite[]; book: StoreBook } {
+  assert(Number.isInteger(keep) && keep >= 1, `keep must be >= 1: ${keep}`);
+  const excess = Math.max(0, book.snapshots.length - keep);
+  const writes = book.snapshots.slice(0, excess).flatMap((zxid) => dropSnapshot(zxid));
+  return { writes, book: { ...book, snapshots: book.snapshots.slice(excess) } };
+}
+
+/** The writes of TxnLog.purge: whole runs at or below `upToZxid` (a straddling run stays). */
+export function planLogPurge(upToZxid: Zxid): IdbWrite[] {
+  return [{ op: 'delete', store: LOG, span: { upper: upToZxid } }];
+}
+
 /** The meta record and chunks of one snapshot (an empty snapshot has zero chunks). */
 function snapshotWrites(zxid: Zxid, bytes: Uint8Array, chunkBytes: number): IdbWrite[] {
   const writes: IdbWrite[] = [];

@@ -16,7 +16,7 @@ import { isValidSnapshotChunk, isValidSnapshotMeta, readEpochRecord, whereOf } f
 import { ALL_STORES, EPOCHS, LOG, type MeshkeeperIdb, SNAPSHOT_CHUNKS, SNAPSHOTS } from './schema.ts';
 import { crc32 } from '../../core/util/crc32.ts';
 
-type ReadTx = IDBPTransaction<MeshkeeperIdb, typeof ALL_STORES, 'readonly'>;
+export type ReadTx = IDBPTransaction<MeshkeeperIdb, typeof ALL_STORES, 'readonly'>;
 
 export async function recover(
   db: IDBPDatabase<MeshkeeperIdb>,
@@ -45,7 +45,7 @@ export async function recover(
 }
 
 /** Logged txns above `afterZxid` (all when undefined), every run verified, runs in zxid order. */
-async function readLog(tx: ReadTx, dbName: string, afterZxid: number | undefined): Promise<Txn[]> {
+export async function readLog(tx: ReadTx, dbName: string, afterZxid: number | undefined): Promise<Txn[]> {
   const after = afterZxid ?? -1;
   const range = IDBKeyRange.lowerBound(after, true);
   const store = tx.objectStore(LOG);
@@ -64,7 +64,7 @@ async function readLog(tx: ReadTx, dbName: string, afterZxid: number | undefined
 }
 
 /** Newest first, the first snapshot whose meta, chunks and whole-snapshot CRC all verify. */
-async function newestValidSnapshot(
+export async function newestValidSnapshot(
   tx: ReadTx,
   keys: readonly number[],
 ): Promise<{ zxid: Zxid; bytes: Uint8Array } | undefined> {

@@ -1,11 +1,12 @@
 // The shared storage conformance suite against the IndexedDB adapter, in real Chromium.
-// Hooks: corruptLog flips a bit in the stored run holding the txn; interruptSnapshot starts a transaction that
-// writes part of a snapshot and aborts it, which is all a crash can leave in IndexedDB (a
-// transaction commits whole or not at all). tearTail is left out for the same reason: IndexedDB
-// cannot hold a half-written record, so there is no torn tail to cut.
+// Hooks: corruptLog flips a bit in the stored run holding the txn; interruptSnapshot and tearTail
+// start the transaction that would write part of a snapshot or a log run and abort it, which is all
+// a crash can leave in IndexedDB (a transaction commits whole or not at all, so a torn tail is an
+// absent one).
 
 import { openDB } from 'idb';
-import { makeSnapshotChunk } from '../../../src/storage/idb/records.ts';
+import { encodeForLog, makeLogRun } from '../../../src/storage/idb/log-run.ts';
+import { makeSnapshotChunk, whereOf } from '../../../src/storage/idb/records.ts';
 import { openIdbStore } from '../../../src/storage/idb/index.ts';
 import { runStorageConformance } from '../conformance.ts';
 import { damage, dropDb, flipBit, freshDbName, keysOf } from './idb-helpers.ts';
@@ -16,16 +17,26 @@ runStorageConformance('IndexedDB (Chromium)', async () => {
   const name = freshDbName('conformance');
   return {
     open: () => openIdbStore(name, { snapshotsKept: keepSnapshots }),
-    corruptLog: async (where) => {
+    corruptLog: async (index) => {
       // Txns live in runs (one IndexedDB value per append): damage the run holding txn `where`.
       const db = await openDB(name);
       const [keys, runs] = await Promise.all([db.getAllKeys('log'), db.getAll('log')]);
       db.close();
       let seen = 0;
-      const index = runs.findIndex((run: { count: number }) => (seen += run.count) > where);
-      const key = keys[index];
-      if (key === undefined) throw new Error(`no logged txn at index ${where}`);
+      const run = runs.findIndex((r: { count: number }) => (seen += r.count) > index);
+      const key = keys[run];
+      if (typeof key !== 'number') throw new Error(`no logged txn at index ${index}`);
       await damage(name, 'log', key, (r) => flipBit(r, 9));
+      return { where: whereOf(name, 'log'), offset: key };
+    },
+    tearTail: async (batch) => {
+      const db = await openDB(name);
+      const tx = db.transaction('log', 'readwrite', { durability: 'strict' });
+      const { key, value } = makeLogRun(batch.map(encodeForLog));
+      const put = tx.store.put(value, key);
+      tx.abort();
+      await Promise.allSettled([put, tx.done]);
+      db.close();
     },
     interruptSnapshot: async (zxid, bytes) => {
       const db = await openDB(name);
