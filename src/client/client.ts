@@ -1,8 +1,14 @@
-// The Client API (ZooKeeper's ZooKeeper class, as promises) over one ClientConnection. Input is
-// checked here before it is sent (a bad path, a non-integer version, data over the limit: a
-// KeeperError BADARGUMENTS); an error reply becomes a KeeperError with its code and path. Each
-// request gets the next cxid, so one client's requests are answered in order. Watches are
-// callbacks: one-shot ones fire once, persistent ones (addWatch) until removed.
+// The Client API (ZooKeeper's ZooKeeper class, as promises) over one ClientConnection, normally a
+// Session (session.ts) that moves between peers: Client.connect({endpoints, open, clock, prng}).
+// Input is checked here before it is sent (a bad path, a non-integer version, data over the
+// limit: a KeeperError BADARGUMENTS); an error reply becomes a KeeperError with its code and path.
+// Each request gets the next cxid, so one client's requests are answered in order. Every call takes
+// optional CallOptions {timeoutMs, signal} (deadline.ts: REQUESTTIMEOUT / AbortedError). Watches are
+// callbacks, or async iterators (watch()): one-shot ones fire once, persistent ones (addWatch) until
+// removed; when the session expires every watch hears {type: None, state: Expired}. With `chroot`
+// every path is relative to that root (chroot.ts). Calls made while disconnected wait for the
+// session to reconnect (see session.ts); after expiry they fail SESSIONEXPIRED, after close()
+// CONNECTIONLOSS.
 
 import type { Acl, Id } from '../core/acl/types.ts';
 import { Code, KeeperError } from '../core/errors.ts';
@@ -13,17 +19,36 @@ import { validatePath } from '../core/tree/path.ts';
 import type { Stat } from '../core/tree/stat.ts';
 import { limits } from '../core/util/limits.ts';
 import type { SessionId } from '../core/util/ids.ts';
-import { AddWatchMode, type WatcherType } from '../core/watches/events.ts';
+import { AddWatchMode, EventType, KeeperState, WatcherType, type WatchedEvent } from '../core/watches/events.ts';
+import { realClock, type Clock } from '../runtime/clock.ts';
+import { Chroot } from './chroot.ts';
 import type { ClientConnection, SessionState, SessionStateListener } from './connection.ts';
-import { createOp, Transaction, type CreateOptions } from './transaction.ts';
+import { withDeadline, type CallOptions } from './deadline.ts';
+import { EventStream } from './event-stream.ts';
+import { Session, type SessionOptions } from './session.ts';
+import { createOp, Transaction, type CreateOptions as CreateModeOptions } from './transaction.ts';
 import { WatchRegistry, type Watcher, type WatchKind } from './watch-registry.ts';
 
-export type { CreateOptions } from './transaction.ts';
 export type { Watcher } from './watch-registry.ts';
+export type { CallOptions } from './deadline.ts';
+export { AbortedError } from './deadline.ts';
 
-export interface WatchOption {
+export type CreateOptions = CreateModeOptions & CallOptions;
+
+export interface WatchOption extends CallOptions {
   readonly watch?: Watcher;
 }
+
+export interface ClientSettings {
+  /** Every path is relative to this root (ZooKeeper's chroot). Default "/". */
+  readonly chroot?: string;
+  /** Timers for per-call timeouts. Default: the platform clock. */
+  readonly clock?: Clock;
+  /** Timeout of every call that passes none. Default: none (a call waits while the session lives). */
+  readonly requestTimeoutMs?: number;
+}
+
+export type ClientOptions<E> = SessionOptions<E> & Omit<ClientSettings, 'clock'>;
 
 /** A multi that failed: the code of the failing op, with every op's result (ZooKeeper's getResults). */
 export class MultiError extends KeeperError {
@@ -34,16 +59,40 @@ export class MultiError extends KeeperError {
 
 type ReplyOf<T extends Reply['type']> = Extract<Reply, { type: T }>;
 const encoder = new TextEncoder();
+const EXPIRED_EVENT: WatchedEvent = { type: EventType.None, state: KeeperState.Expired, path: '' };
 
 export class Client {
   private nextCxid = 1;
   private readonly watches = new WatchRegistry();
   private readonly stateListeners = new Set<SessionStateListener>();
+  private readonly root: Chroot;
+  private readonly clock: Clock;
+  private readonly requestTimeoutMs: number | undefined;
 
-  constructor(private readonly connection: ClientConnection) {
-    connection.onWatch((event) => this.watches.dispatch(event));
+  constructor(private readonly connection: ClientConnection, settings: ClientSettings = {}) {
+    this.root = new Chroot(settings.chroot ?? '/');
+    this.clock = settings.clock ?? realClock();
+    this.requestTimeoutMs = settings.requestTimeoutMs;
+    connection.onWatch((event) => this.watches.dispatch(this.root.event(event)));
     connection.onState((state) => {
+      // An expired session's watches will never fire: each hears the expiry, once.
+      if (state === 'expired') for (const w of this.watches.drain()) w(EXPIRED_EVENT);
       for (const l of [...this.stateListeners]) l(state);
+    });
+    connection.setWatchSource?.(() => this.root.watchSet(this.watches.watchSet()));
+  }
+
+  /**
+   * A client whose session moves between `endpoints` (see Session): resolves once connected, or
+   * rejects with a KeeperError when no endpoint accepts a new session within connectTimeoutMs.
+   */
+  static async connect<E>(options: ClientOptions<E>): Promise<Client> {
+    const session = await Session.open(options);
+    const settings: ClientSettings = { clock: options.clock };
+    return new Client(session, {
+      ...settings,
+      ...(options.chroot === undefined ? {} : { chroot: options.chroot }),
+      ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
     });
   }
 
@@ -68,30 +117,30 @@ export class Client {
   async create2(path: string, data: Uint8Array, options: CreateOptions = {}): Promise<{ path: string; stat: Stat }> {
     const op = createOp(path, data, options);
     checkOp(op);
-    const r = await this.call(op, 'create');
+    const r = await this.call(op, 'create', options);
     return { path: r.path, stat: r.stat };
   }
 
-  async delete(path: string, version = -1): Promise<void> {
+  async delete(path: string, version = -1, options: CallOptions = {}): Promise<void> {
     checkOp({ type: 'delete', path, version });
-    await this.call({ type: 'delete', path, version }, 'delete');
+    await this.call({ type: 'delete', path, version }, 'delete', options);
   }
 
   async exists(path: string, options: WatchOption = {}): Promise<Stat | null> {
     validatePath(path);
-    const r = await this.watched('exist', path, options.watch, { type: 'exists', path, watch: options.watch !== undefined }, 'exists');
+    const r = await this.watched('exist', path, options, { type: 'exists', path, watch: options.watch !== undefined }, 'exists');
     return r.stat;
   }
 
   async getData(path: string, options: WatchOption = {}): Promise<{ data: Uint8Array; stat: Stat }> {
     validatePath(path);
-    const r = await this.watched('data', path, options.watch, { type: 'getData', path, watch: options.watch !== undefined }, 'getData');
+    const r = await this.watched('data', path, options, { type: 'getData', path, watch: options.watch !== undefined }, 'getData');
     return { data: r.data, stat: r.stat };
   }
 
-  async setData(path: string, data: Uint8Array, version = -1): Promise<Stat> {
+  async setData(path: string, data: Uint8Array, version = -1, options: CallOptions = {}): Promise<Stat> {
     checkOp({ type: 'setData', path, data, version });
-    return (await this.call({ type: 'setData', path, data, version }, 'setData')).stat;
+    return (await this.call({ type: 'setData', path, data, version }, 'setData', options)).stat;
   }
 
   getChildren(path: string, options?: WatchOption & { withStat?: false }): Promise<string[]>;
@@ -100,30 +149,30 @@ export class Client {
     validatePath(path);
     const withStat = options.withStat === true;
     const request = { type: 'getChildren', path, watch: options.watch !== undefined, withStat } as const;
-    const r = await this.watched('child', path, options.watch, request, 'getChildren');
+    const r = await this.watched('child', path, options, request, 'getChildren');
     const children = [...r.children];
     if (!withStat) return children;
     if (r.stat === undefined) throw new KeeperError(Code.MARSHALLINGERROR, 'getChildren2 reply without a stat', path);
     return { children, stat: r.stat };
   }
 
-  async getACL(path: string): Promise<{ acl: Acl[]; stat: Stat }> {
+  async getACL(path: string, options: CallOptions = {}): Promise<{ acl: Acl[]; stat: Stat }> {
     validatePath(path);
-    const r = await this.call({ type: 'getACL', path }, 'getACL');
+    const r = await this.call({ type: 'getACL', path }, 'getACL', options);
     return { acl: [...r.acl], stat: r.stat };
   }
 
-  async setACL(path: string, acl: readonly Acl[], version = -1): Promise<Stat> {
+  async setACL(path: string, acl: readonly Acl[], version = -1, options: CallOptions = {}): Promise<Stat> {
     validatePath(path);
     checkVersion(version, path);
-    return (await this.call({ type: 'setACL', path, acl, version }, 'setACL')).stat;
+    return (await this.call({ type: 'setACL', path, acl, version }, 'setACL', options)).stat;
   }
 
   /** All or nothing; a failure rejects with a MultiError carrying every op's result. */
-  async multi(ops: readonly MultiOp[]): Promise<MultiOpResult[]> {
+  async multi(ops: readonly MultiOp[], options: CallOptions = {}): Promise<MultiOpResult[]> {
     if (ops.length > limits.multi_ops_max) throw new KeeperError(Code.BADARGUMENTS, `more than ${limits.multi_ops_max} ops`);
     for (const op of ops) checkOp(op);
-    const reply = await this.send({ type: 'multi', ops });
+    const reply = await this.send({ type: 'multi', ops }, options);
     if (reply.type === 'error') throw new KeeperError(reply.code, 'multi', reply.path);
     if (reply.type !== 'multi') throw unexpected(reply, 'multi');
     const failed = reply.results.findIndex((r) => r.type === 'error' && r.code !== Code.OK && r.code !== Code.RUNTIMEINCONSISTENCY);
@@ -132,54 +181,88 @@ export class Client {
     return [...reply.results];
   }
 
-  transaction(): Transaction {
-    return new Transaction((ops) => this.multi(ops));
+  transaction(options: CallOptions = {}): Transaction {
+    return new Transaction((ops) => this.multi(ops, options));
   }
 
   /** Reads served together; a failed op is an error result, not a rejection (ZooKeeper's multiRead). */
-  async multiRead(ops: readonly ReadOp[]): Promise<ReadOpResult[]> {
+  async multiRead(ops: readonly ReadOp[], options: CallOptions = {}): Promise<ReadOpResult[]> {
     if (ops.length > limits.multi_ops_max) throw new KeeperError(Code.BADARGUMENTS, `more than ${limits.multi_ops_max} ops`);
     for (const op of ops) validatePath(op.path);
-    return [...(await this.call({ type: 'multiRead', ops: ops.map((op) => ({ ...op, watch: false })) }, 'multiRead')).results];
+    return [...(await this.call({ type: 'multiRead', ops: ops.map((op) => ({ ...op, watch: false })) }, 'multiRead', options)).results];
   }
 
-  async sync(path: string): Promise<string> {
+  async sync(path: string, options: CallOptions = {}): Promise<string> {
     validatePath(path);
-    return (await this.call({ type: 'sync', path }, 'sync')).path;
+    return (await this.call({ type: 'sync', path }, 'sync', options)).path;
   }
 
-  async getEphemerals(prefix = '/'): Promise<string[]> {
-    return [...(await this.call({ type: 'getEphemerals', prefix }, 'getEphemerals')).paths];
+  async getEphemerals(prefix = '/', options: CallOptions = {}): Promise<string[]> {
+    return [...(await this.call({ type: 'getEphemerals', prefix }, 'getEphemerals', options)).paths];
   }
 
-  async getAllChildrenNumber(path: string): Promise<number> {
+  async getAllChildrenNumber(path: string, options: CallOptions = {}): Promise<number> {
     validatePath(path);
-    return (await this.call({ type: 'getAllChildrenNumber', path }, 'getAllChildrenNumber')).count;
+    return (await this.call({ type: 'getAllChildrenNumber', path }, 'getAllChildrenNumber', options)).count;
   }
 
   /** A persistent watch: `watcher` sees every event at `path` (or beneath it, when recursive). */
-  async addWatch(path: string, watcher: Watcher, mode: AddWatchMode = AddWatchMode.PERSISTENT_RECURSIVE): Promise<void> {
+  async addWatch(path: string, watcher: Watcher, mode: AddWatchMode = AddWatchMode.PERSISTENT_RECURSIVE, options: CallOptions = {}): Promise<void> {
     validatePath(path);
     const undo = this.watches.addPersistent(path, mode, watcher);
-    await this.call({ type: 'addWatch', path, mode }, 'addWatch').catch((e: unknown) => {
+    await this.call({ type: 'addWatch', path, mode }, 'addWatch', options).catch((e: unknown) => {
       undo();
       throw e;
     });
   }
 
-  /** Removes this session's watches of `watcherType` at `path`; their callbacks get the *WatchRemoved event. */
-  async removeWatches(path: string, watcherType: WatcherType): Promise<void> {
+  /**
+   * A persistent watch as an async iterator: `for await (const e of client.watch('/app'))`. The
+   * watch is set at once (events are buffered until read); leaving the loop, or aborting `signal`,
+   * removes it. It ends when the client closes and fails with SESSIONEXPIRED when the session
+   * expires, or with the error of the addWatch that set it.
+   */
+  watch(path: string, mode: AddWatchMode = AddWatchMode.PERSISTENT_RECURSIVE, options: { readonly signal?: AbortSignal } = {}): AsyncIterableIterator<WatchedEvent> {
     validatePath(path);
-    await this.call({ type: 'removeWatches', path, watcherType }, 'removeWatches');
+    const { signal } = options;
+    const onAbort = (): void => stream.finish();
+    const stream = new EventStream(() => {
+      signal?.removeEventListener('abort', onAbort);
+      offWatch();
+      offState();
+      const type = mode === AddWatchMode.PERSISTENT ? WatcherType.Persistent : WatcherType.PersistentRecursive;
+      if (this.connection.state === 'closed' || this.connection.state === 'expired' || this.watches.hasPersistent(path, mode)) return;
+      // The last local watcher of this kind at `path`: take the session's watch off the peer too.
+      this.send({ type: 'removeWatches', path, watcherType: type }, {}).catch(() => undefined);
+    });
+    const offState = this.stateListenersAdd((state) => {
+      if (state === 'closed') stream.finish();
+    });
+    const offWatch = this.watches.addPersistent(path, mode, (event) => {
+      if (event.state === KeeperState.Expired) stream.fail(new KeeperError(Code.SESSIONEXPIRED, 'the session expired', path));
+      else if (event.type === EventType.PersistentWatchRemoved) stream.finish();
+      else stream.push(event);
+    });
+    if (signal?.aborted === true) stream.finish();
+    else signal?.addEventListener('abort', onAbort, { once: true });
+    this.call({ type: 'addWatch', path, mode }, 'addWatch', {}).catch((e: unknown) => stream.fail(e));
+    return stream;
   }
 
-  async addAuth(scheme: string, auth: Uint8Array | string): Promise<void> {
+  /** Removes this session's watches of `watcherType` at `path`; their callbacks get the *WatchRemoved event. */
+  async removeWatches(path: string, watcherType: WatcherType, options: CallOptions = {}): Promise<void> {
+    validatePath(path);
+    await this.call({ type: 'removeWatches', path, watcherType }, 'removeWatches', options);
+    this.watches.removeLocal(path, watcherType);
+  }
+
+  async addAuth(scheme: string, auth: Uint8Array | string, options: CallOptions = {}): Promise<void> {
     const bytes = typeof auth === 'string' ? encoder.encode(auth) : auth;
-    await this.call({ type: 'auth', scheme, auth: bytes }, 'auth');
+    await this.call({ type: 'auth', scheme, auth: bytes }, 'auth', options);
   }
 
-  async whoAmI(): Promise<Id[]> {
-    return [...(await this.call({ type: 'whoAmI' }, 'whoAmI')).ids];
+  async whoAmI(options: CallOptions = {}): Promise<Id[]> {
+    return [...(await this.call({ type: 'whoAmI' }, 'whoAmI', options)).ids];
   }
 
   /** Closes the session: its ephemerals are deleted and its watches are gone. */
@@ -190,24 +273,39 @@ export class Client {
     if (reply.type === 'error') throw new KeeperError(reply.code, 'close');
   }
 
-  private send(request: Request): Promise<Reply> {
-    return this.connection.send(this.nextCxid++, request);
+  private stateListenersAdd(listener: SessionStateListener): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
   }
 
-  private async call<T extends Reply['type']>(request: Request, expected: T): Promise<ReplyOf<T>> {
-    const reply = await this.send(request);
+  private send(request: Request, options: CallOptions): Promise<Reply> {
+    const cxid = this.nextCxid++;
+    const out = this.root.request(request);
+    return withDeadline(
+      () => this.connection.send(cxid, out).then((r) => this.root.reply(r)),
+      options,
+      this.clock,
+      this.requestTimeoutMs,
+      request.type,
+      pathOf(request),
+    );
+  }
+
+  private async call<T extends Reply['type']>(request: Request, expected: T, options: CallOptions): Promise<ReplyOf<T>> {
+    const reply = await this.send(request, options);
     if (reply.type === 'error') throw new KeeperError(reply.code, request.type, reply.path ?? pathOf(request));
     if (reply.type !== expected) throw unexpected(reply, request.type);
     return reply as ReplyOf<T>;
   }
 
   /** A read that may set a watch: the callback is in place before the request leaves. */
-  private async watched<T extends Reply['type']>(kind: WatchKind, path: string, watcher: Watcher | undefined, request: Request, expected: T): Promise<ReplyOf<T>> {
-    if (watcher === undefined) return this.call(request, expected);
+  private async watched<T extends Reply['type']>(kind: WatchKind, path: string, options: WatchOption, request: Request, expected: T): Promise<ReplyOf<T>> {
+    const watcher = options.watch;
+    if (watcher === undefined) return this.call(request, expected, options);
     // exists on a missing node still sets a watch (for its creation); getData/getChildren errors don't.
     const undo = this.watches.add(kind, path, watcher);
     try {
-      return await this.call(request, expected);
+      return await this.call(request, expected, options);
     } catch (e) {
       undo();
       throw e;

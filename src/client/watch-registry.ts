@@ -6,7 +6,8 @@
 // the read that set the watch.
 
 import { isWithin } from '../core/tree/path.ts';
-import { AddWatchMode, EventType, type WatchedEvent } from '../core/watches/events.ts';
+import { AddWatchMode, EventType, KeeperState, WatcherType, type WatchedEvent } from '../core/watches/events.ts';
+import type { WatchSet } from './connection.ts';
 
 export type Watcher = (event: WatchedEvent) => void;
 export type WatchKind = 'data' | 'exist' | 'child';
@@ -85,6 +86,61 @@ export class WatchRegistry {
     }
     if (isTreeEvent(event)) fire.push(...this.persistentFor(event));
     for (const w of fire) w(event);
+  }
+
+  /** What the client holds, as setWatches lists (paths as the client sees them). */
+  watchSet(): WatchSet {
+    const persistent: string[] = [];
+    const persistentRecursive: string[] = [];
+    for (const [path, set] of this.persistent) {
+      const modes = new Set([...set].map((p) => p.mode));
+      if (modes.has(AddWatchMode.PERSISTENT)) persistent.push(path);
+      if (modes.has(AddWatchMode.PERSISTENT_RECURSIVE)) persistentRecursive.push(path);
+    }
+    return {
+      data: [...this.oneShot.data.keys()],
+      exist: [...this.oneShot.exist.keys()],
+      child: [...this.oneShot.child.keys()],
+      persistent,
+      persistentRecursive,
+    };
+  }
+
+  hasPersistent(path: string, mode: AddWatchMode): boolean {
+    return [...(this.persistent.get(path) ?? [])].some((p) => p.mode === mode);
+  }
+
+  /**
+   * The server removed the session's watches of `type` at `path` (removeWatches succeeded): drop
+   * the callbacks here too and tell each one, as ZooKeeper's client does, with DataWatchRemoved,
+   * ChildWatchRemoved or PersistentWatchRemoved.
+   */
+  removeLocal(path: string, type: WatcherType): void {
+    const told: [Watcher, WatchedEvent][] = [];
+    const event = (t: EventType): WatchedEvent => ({ type: t, state: KeeperState.SyncConnected, path });
+    const takeOneShot = (kind: WatchKind, t: EventType): void => {
+      for (const w of this.oneShot[kind].get(path) ?? []) told.push([w, event(t)]);
+      this.oneShot[kind].delete(path);
+    };
+    const takePersistent = (mode: AddWatchMode): void => {
+      const set = this.persistent.get(path);
+      if (set === undefined) return;
+      for (const p of [...set]) {
+        if (p.mode !== mode) continue;
+        set.delete(p);
+        told.push([p.watcher, event(EventType.PersistentWatchRemoved)]);
+      }
+      if (set.size === 0) this.persistent.delete(path);
+    };
+    const any = type === WatcherType.Any;
+    if (any || type === WatcherType.Data) {
+      takeOneShot('data', EventType.DataWatchRemoved);
+      takeOneShot('exist', EventType.DataWatchRemoved);
+    }
+    if (any || type === WatcherType.Children) takeOneShot('child', EventType.ChildWatchRemoved);
+    if (any || type === WatcherType.Persistent) takePersistent(AddWatchMode.PERSISTENT);
+    if (any || type === WatcherType.PersistentRecursive) takePersistent(AddWatchMode.PERSISTENT_RECURSIVE);
+    for (const [w, e] of told) w(e);
   }
 
   /** Every callback, one-shot and persistent (a closing session tells them all). */

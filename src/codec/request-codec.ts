@@ -11,6 +11,7 @@ import { isCreateMode } from '../core/tree/create-mode.ts';
 import { unreachable } from '../core/util/assert.ts';
 import { limits } from '../core/util/limits.ts';
 import { AddWatchMode, WatcherType } from '../core/watches/events.ts';
+import type { Zxid } from '../core/zxid.ts';
 import type { ByteReader } from './byte-reader.ts';
 import type { ByteWriter } from './byte-writer.ts';
 import { writeAcl } from './acl-codec.ts';
@@ -35,6 +36,7 @@ const Tag = {
   checkWatches: 17,
   auth: 18,
   whoAmI: 19,
+  setWatches: 20,
 } as const satisfies Record<Request['type'], number>;
 
 /** Strings in a request are bounded only by ZooKeeper's jute.maxbuffer; prep judges the rest. */
@@ -106,6 +108,14 @@ export function writeRequest(w: ByteWriter, request: Request): void {
       w.bytes(request.auth);
       return;
     case 'whoAmI':
+      return;
+    case 'setWatches':
+      // Served by the client's own peer, never forwarded; encoded so that every Request has a form.
+      w.i64(request.relativeZxid);
+      for (const list of [request.data, request.exist, request.child, request.persistent, request.persistentRecursive]) {
+        w.u32(list.length);
+        for (const path of list) w.string(path);
+      }
       return;
     default:
       unreachable(request, 'unknown request type');
@@ -195,6 +205,20 @@ function readBody(r: ByteReader, tag: number): Request | undefined {
     }
     case Tag.whoAmI:
       return { type: 'whoAmI' };
+    case Tag.setWatches: {
+      const relativeZxid = r.i64('relativeZxid') as Zxid;
+      const list = (what: string): string[] => {
+        const at = r.offset;
+        const count = r.u32(`${what} count`);
+        if (count > limits.watches_per_session_max) r.fail(`${count} ${what}, more than ${limits.watches_per_session_max}`, at);
+        return Array.from({ length: count }, () => str(r, what));
+      };
+      const data = list('data watches');
+      const exist = list('exist watches');
+      const child = list('child watches');
+      const persistent = list('persistent watches');
+      return { type: 'setWatches', relativeZxid, data, exist, child, persistent, persistentRecursive: list('recursive watches') };
+    }
     default:
       return undefined;
   }

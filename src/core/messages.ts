@@ -54,7 +54,9 @@ export interface NewLeaderMessage { readonly type: 'newleader'; readonly epoch: 
 export interface UpToDateMessage { readonly type: 'uptodate'; readonly committedZxid: Zxid }
 
 export interface ProposalMessage { readonly type: 'proposal'; readonly txn: Txn }
+/** Cumulative: the follower has durably logged every proposal of the stream up to `zxid`. */
 export interface AckMessage { readonly type: 'ack'; readonly zxid: Zxid }
+/** Cumulative: every proposal up to `zxid` is committed. */
 export interface CommitMessage { readonly type: 'commit'; readonly zxid: Zxid }
 /** Leader -> observer: a committed txn (proposal and commit in one). */
 export interface InformMessage { readonly type: 'inform'; readonly txn: Txn }

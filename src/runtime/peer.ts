@@ -10,6 +10,7 @@ import { Code } from '../core/errors.ts';
 import type { PeerMessage } from '../core/messages.ts';
 import type { Reply } from '../core/requests/reply.ts';
 import type { Request } from '../core/requests/request.ts';
+import type { ConnectAnswer, ConnectRequest } from '../core/sessions/connect.ts';
 import { assert } from '../core/util/assert.ts';
 import type { PeerId, SessionId } from '../core/util/ids.ts';
 import type { Prng } from '../core/util/prng.ts';
@@ -23,7 +24,7 @@ import type { DurableStore } from '../storage/durable-store.ts';
 import type { Transport } from '../transport/transport.ts';
 import type { Clock } from './clock.ts';
 import { PeerEvents, type PeerStatus } from './events.ts';
-import { ReplyWaiters } from './reply-waiters.ts';
+import { ReplyWaiters, type ZxidReply } from './reply-waiters.ts';
 
 export interface PeerOptions {
   readonly id: PeerId;
@@ -41,18 +42,20 @@ type Input =
   | { readonly kind: 'tick' }
   | { readonly kind: 'message'; readonly from: PeerId; readonly message: PeerMessage; readonly generation: number }
   | { readonly kind: 'submit'; readonly session: SessionId; readonly cxid: number; readonly request: Request }
-  | { readonly kind: 'connect'; readonly token: number; readonly timeoutMs: number }
+  | { readonly kind: 'connect'; readonly token: number; readonly request: ConnectRequest }
   | { readonly kind: 'close'; readonly session: SessionId; readonly cxid: number }
   | { readonly kind: 'revalidate'; readonly session: SessionId }
   | { readonly kind: 'ping'; readonly session: SessionId };
 
 export type WatchListener = (event: WatchedEvent) => void;
+export type SessionClosedListener = () => void;
 
 export class Peer {
   readonly events: PeerEvents;
   private readonly queue: Input[] = [];
   private readonly waiters = new ReplyWaiters();
   private readonly watchers = new Map<SessionId, WatchListener>();
+  private readonly closers = new Map<SessionId, SessionClosedListener>();
   private readonly unsubscribe: (() => void)[] = [];
   private idleWaiters: (() => void)[] = [];
   private state: 'running' | 'stopping' | 'stopped' | 'failed' = 'running';
@@ -90,26 +93,37 @@ export class Peer {
 
   /** A client request from `session`; resolves with its reply (an error reply is a value too). */
   submit(session: SessionId, cxid: number, request: Request): Promise<Reply> {
+    return this.call(session, cxid, request).then((r) => r.reply);
+  }
+
+  /** As submit, with the zxid the reply carries (ZooKeeper's ReplyHeader.zxid: a write's txn
+   * zxid, else the last zxid this peer had applied), from which a client tracks lastZxidSeen. */
+  call(session: SessionId, cxid: number, request: Request): Promise<ZxidReply> {
     const reply = this.waiters.forRequest(session, cxid);
     this.enqueue({ kind: 'submit', session, cxid, request });
     return reply;
   }
 
-  /** A client without a session connects here: resolves with the new session, or an error reply. */
-  async connect(timeoutMs: number): Promise<{ readonly session: SessionId; readonly reply: Reply }> {
+  /**
+   * A client's handshake (see ZabPeer.connect): a new session when `request.session` is absent,
+   * else the session reattached here. Resolves with the session's terms or a refusal (never
+   * rejects): CONNECTIONLOSS (try another peer), SESSIONEXPIRED, BADARGUMENTS or THROTTLEDOP.
+   */
+  connect(request: ConnectRequest): Promise<ConnectAnswer> {
     const token = this.nextToken++;
     const answer = this.waiters.forConnect(token);
-    this.enqueue({ kind: 'connect', token, timeoutMs });
+    this.enqueue({ kind: 'connect', token, request });
     return answer;
   }
 
   closeSession(session: SessionId, cxid: number): Promise<Reply> {
     const reply = this.waiters.forRequest(session, cxid);
     this.enqueue({ kind: 'close', session, cxid });
-    return reply;
+    return reply.then((r) => r.reply);
   }
 
-  /** A client with a session moved here from another peer. */
+  /** A client with a session moved here from another peer, without waiting for an answer
+   * (connect with the session does it and answers). */
   revalidate(session: SessionId): void {
     this.enqueue({ kind: 'revalidate', session });
   }
@@ -124,6 +138,15 @@ export class Peer {
     this.watchers.set(session, listener);
     return () => {
       if (this.watchers.get(session) === listener) this.watchers.delete(session);
+    };
+  }
+
+  /** Called when the session's closeSession txn applies here (a close or an expiry), so a client
+   * connected here learns its session is gone (one listener per session). */
+  onClosed(session: SessionId, listener: SessionClosedListener): () => void {
+    this.closers.set(session, listener);
+    return () => {
+      if (this.closers.get(session) === listener) this.closers.delete(session);
     };
   }
 
@@ -235,7 +258,7 @@ export class Peer {
       case 'submit':
         return z.submit(input.session, input.cxid, input.request);
       case 'connect':
-        return z.connect(input.token, input.timeoutMs);
+        return z.connect(input.token, input.request);
       case 'close':
         return z.closeSession(input.session, input.cxid);
       case 'revalidate':
@@ -261,6 +284,9 @@ export class Peer {
       for (const d of applied.deliveries) this.watchers.get(d.session)?.(d.event);
     }
     for (const reply of r.replies) this.answer(reply);
+    for (const applied of r.applied) {
+      if (applied.txn.body.type === 'closeSession') this.closers.get(applied.txn.header.sessionId)?.();
+    }
     this.zab.advance(r);
   }
 

@@ -1,25 +1,29 @@
 // The promises local clients wait on, matched to the core's replies: requests by (session, cxid),
-// connects by the runtime's token (the core answers a connect with cxid = token and the new
-// session). A reply nobody waits for (a request of a client that gave up) is dropped.
+// connects by the runtime's token (the core answers a connect with cxid = token and `connect` set).
+// A reply nobody waits for (a request of a client that gave up) is dropped.
 
 import { Code, KeeperError, type ErrorCode } from '../core/errors.ts';
 import type { Reply } from '../core/requests/reply.ts';
+import { refused, type ConnectAnswer } from '../core/sessions/connect.ts';
 import type { SessionId } from '../core/util/ids.ts';
 import type { ClientReply } from '../core/zab/ready.ts';
+import type { Zxid } from '../core/zxid.ts';
 
 type Resolve<T> = (value: T) => void;
-export interface ConnectAnswer {
-  readonly session: SessionId;
+
+/** A reply with the zxid it carried (ZooKeeper's ReplyHeader.zxid), when the peer gave one. */
+export interface ZxidReply {
   readonly reply: Reply;
+  readonly zxid: Zxid | undefined;
 }
 
 const key = (session: SessionId, cxid: number): string => `${session}/${cxid}`;
 
 export class ReplyWaiters {
-  private readonly requests = new Map<string, Resolve<Reply>>();
+  private readonly requests = new Map<string, Resolve<ZxidReply>>();
   private readonly connects = new Map<number, Resolve<ConnectAnswer>>();
 
-  forRequest(session: SessionId, cxid: number): Promise<Reply> {
+  forRequest(session: SessionId, cxid: number): Promise<ZxidReply> {
     const k = key(session, cxid);
     if (this.requests.has(k)) {
       return Promise.reject(new KeeperError(Code.BADARGUMENTS, `cxid ${cxid} of session ${session} is already in flight`));
@@ -32,41 +36,36 @@ export class ReplyWaiters {
   }
 
   resolve(r: ClientReply): void {
-    // A connect's answer carries the token as cxid; a session's own cxids never collide with it
-    // because connect answers come from createSession txns the core matched to the token.
-    if (r.reply.type === 'createSession' || (this.connects.has(r.cxid) && !this.requests.has(key(r.session, r.cxid)))) {
-      const done = this.connects.get(r.cxid);
-      if (done !== undefined) {
-        this.connects.delete(r.cxid);
-        done({ session: r.session, reply: r.reply });
-        return;
-      }
+    if (r.connect !== undefined) {
+      this.settleConnect(r.cxid, r.connect);
+      return;
     }
     const k = key(r.session, r.cxid);
     const done = this.requests.get(k);
     if (done === undefined) return;
     this.requests.delete(k);
-    done(r.reply);
+    done({ reply: r.reply, zxid: r.zxid });
   }
 
   /** An input that will never reach the core (the peer stopped): answer it now. */
   failInput(input: { readonly kind: string; readonly session?: SessionId; readonly cxid?: number; readonly token?: number }): void {
-    const error: Reply = { type: 'error', code: Code.CONNECTIONLOSS };
-    if (input.token !== undefined) this.settleConnect(input.token, error);
-    else if (input.session !== undefined && input.cxid !== undefined) this.resolve({ session: input.session, cxid: input.cxid, reply: error });
+    if (input.token !== undefined) this.settleConnect(input.token, refused(Code.CONNECTIONLOSS, 'the peer is stopped'));
+    else if (input.session !== undefined && input.cxid !== undefined) {
+      this.resolve({ session: input.session, cxid: input.cxid, reply: { type: 'error', code: Code.CONNECTIONLOSS } });
+    }
   }
 
   failAll(code: ErrorCode): void {
     const error: Reply = { type: 'error', code };
-    for (const done of this.requests.values()) done(error);
+    for (const done of this.requests.values()) done({ reply: error, zxid: undefined });
     this.requests.clear();
-    for (const [token] of this.connects) this.settleConnect(token, error);
+    for (const [token] of this.connects) this.settleConnect(token, refused(code, 'the peer stopped'));
   }
 
-  private settleConnect(token: number, reply: Reply): void {
+  private settleConnect(token: number, answer: ConnectAnswer): void {
     const done = this.connects.get(token);
     if (done === undefined) return;
     this.connects.delete(token);
-    done({ session: 0 as SessionId, reply });
+    done(answer);
   }
 }

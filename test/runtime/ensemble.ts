@@ -123,8 +123,8 @@ export class Ensemble {
   }
 
   async connect(id: PeerId): Promise<SessionId> {
-    const answer = await this.run(this.peer(id).connect(10_000));
-    if (answer.reply.type !== 'createSession') throw new Error(`connect failed: ${JSON.stringify(answer.reply)}`);
+    const answer = await this.run(this.peer(id).connect({ timeoutMs: 10_000 }));
+    if (!answer.ok) throw new Error(`connect failed: ${answer.code} ${answer.reason}`);
     return answer.session;
   }
 

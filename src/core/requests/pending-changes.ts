@@ -107,7 +107,7 @@ export class PendingChanges implements NodeView {
   /** Adds the effects of a txn proposed at `zxid` by `session` (prepped against this view). */
   record(zxid: Zxid, body: TxnBody, session: SessionId): void {
     const last = this.records[this.records.length - 1];
-    assert(last === undefined || zxid > last.zxid, `pending change recorded out of zxid order: ${zxid}`);
+    if (last !== undefined && zxid <= last.zxid) assert(false, `pending change recorded out of zxid order: ${zxid}`);
     const layer = this.scratch();
     layer.apply(body, session);
     const paths = [...layer.changes.keys()];
@@ -205,7 +205,7 @@ function applyBody(view: NodeView, changes: Changes, body: TxnBody, session: Ses
 
 function existing(view: NodeView, path: string): ProjectedNode {
   const node = view.get(path);
-  assert(node !== undefined, `pending change to a missing node: ${path}`);
+  if (node === undefined) assert(false, `pending change to a missing node: ${path}`);
   return node;
 }
 

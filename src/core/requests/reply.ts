@@ -3,6 +3,7 @@
 import type { Acl, Id } from '../acl/types.ts';
 import type { ErrorCode } from '../errors.ts';
 import type { Stat } from '../tree/stat.ts';
+import type { WatchedEvent } from '../watches/events.ts';
 
 export interface ErrorReply { readonly type: 'error'; readonly code: ErrorCode; readonly path?: string }
 
@@ -24,8 +25,12 @@ export interface GetEphemeralsReply { readonly type: 'getEphemerals'; readonly p
 export interface GetAllChildrenNumberReply { readonly type: 'getAllChildrenNumber'; readonly count: number }
 export interface SyncReply { readonly type: 'sync'; readonly path: string }
 export interface EmptyReply { readonly type: 'addWatch' | 'removeWatches' | 'checkWatches' | 'auth' }
-/** createSession and closeSession txns, once applied. */
-export interface SessionReply { readonly type: 'createSession' | 'closeSession' }
+/** setWatches: the events of the watches that fired at once (the client delivers them before it
+ * resolves the reply; ZooKeeper's server sends them as notifications ahead of the reply). */
+export interface SetWatchesReply { readonly type: 'setWatches'; readonly events: readonly WatchedEvent[] }
+/** createSession and closeSession txns, once applied; `reconnect` answers a reattached session's
+ * connect (ClientReply.connect carries the terms). */
+export interface SessionReply { readonly type: 'createSession' | 'closeSession' | 'reconnect' }
 export interface WhoAmIReply { readonly type: 'whoAmI'; readonly ids: readonly Id[] }
 
 /** One op's outcome inside a multi (ZooKeeper's OpResult): an error code or the op's reply. */
@@ -50,6 +55,7 @@ export type Reply =
   | SyncReply
   | EmptyReply
   | WhoAmIReply
+  | SetWatchesReply
   | SessionReply
   | MultiReply
   | MultiReadReply;

@@ -5,6 +5,7 @@
 import type { Acl } from '../acl/types.ts';
 import type { CreateMode } from '../tree/create-mode.ts';
 import type { AddWatchMode, WatcherType } from '../watches/events.ts';
+import type { Zxid } from '../zxid.ts';
 
 export interface CreateRequest {
   readonly type: 'create';
@@ -62,6 +63,20 @@ export interface CheckWatchesRequest {
   readonly path: string;
   readonly watcherType: WatcherType;
 }
+/**
+ * ZooKeeper's SetWatches2, sent by a client that reconnected: re-register the session's watches at
+ * this peer. Watches whose event happened after `relativeZxid` (the client's lastZxidSeen) fire at
+ * once instead; persistent ones are just added again.
+ */
+export interface SetWatchesRequest {
+  readonly type: 'setWatches';
+  readonly relativeZxid: Zxid;
+  readonly data: readonly string[];
+  readonly exist: readonly string[];
+  readonly child: readonly string[];
+  readonly persistent: readonly string[];
+  readonly persistentRecursive: readonly string[];
+}
 export interface AuthRequest { readonly type: 'auth'; readonly scheme: string; readonly auth: Uint8Array }
 export interface WhoAmIRequest { readonly type: 'whoAmI' }
 
@@ -79,7 +94,13 @@ export type ReadRequest =
   | GetAllChildrenNumberRequest;
 
 /** Requests about the session itself rather than the tree. */
-export type SessionRequest = AddWatchRequest | RemoveWatchesRequest | CheckWatchesRequest | AuthRequest | WhoAmIRequest;
+export type SessionRequest =
+  | AddWatchRequest
+  | RemoveWatchesRequest
+  | CheckWatchesRequest
+  | SetWatchesRequest
+  | AuthRequest
+  | WhoAmIRequest;
 
 export type Request = WriteRequest | ReadRequest | SessionRequest | SyncRequest;
 export type RequestType = Request['type'];

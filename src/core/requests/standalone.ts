@@ -24,6 +24,7 @@ import type { Request } from './request.ts';
 import { isWriteRequest } from './request.ts';
 import type { SessionContext } from './session-context.ts';
 import { sessionOp } from './session-ops.ts';
+import { setWatches } from './set-watches.ts';
 import type { TxnBody } from './txn.ts';
 
 export interface OpenSessionOptions {
@@ -80,6 +81,9 @@ export class StandaloneTree {
     switch (request.type) {
       case 'sync':
         return { type: 'sync', path: request.path };
+      case 'setWatches':
+        // The events that fire at once travel in the reply (see SetWatchesReply).
+        return setWatches(this.tree, this.watches, context, request);
       case 'addWatch':
       case 'removeWatches':
       case 'checkWatches':

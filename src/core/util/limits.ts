@@ -16,6 +16,8 @@ export const limits = {
   multi_ops_max: 1_000,
   /** Watches one session may hold (all kinds together). */
   watches_per_session_max: 100_000,
+  /** Watch events a client's async watch stream buffers for a slow consumer before it fails. */
+  watch_stream_events_max: 10_000,
   /** Auth ids one session may add. */
   auth_ids_per_session_max: 16,
   /** Live sessions in an ensemble. */
@@ -54,6 +56,14 @@ export const limits = {
   signal_rooms_max: 1_000,
   /** An ensemble (room) name's length. */
   ensemble_name_bytes_max: 128,
+  /** Attempts a recipe makes at one step (a create after CONNECTIONLOSS, an update(fn) after BADVERSION). */
+  recipe_attempts_max: 100,
+  /** One ZooKeeper client packet (jute.maxbuffer's role): 1 MiB of data plus room for its path and ACL. */
+  client_packet_bytes_max: 1024 * 1024 + 256 * 1024,
+  /** A session password in a ConnectRequest (ZooKeeper's are 16 bytes). */
+  session_passwd_bytes_max: 64,
+  /** deleteContainer txns one leader sweep proposes (ZooKeeper's maxPerMinute); the rest wait. */
+  sweep_txns_max: 1_000,
 } as const;
 
 export type Limits = typeof limits;

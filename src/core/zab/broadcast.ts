@@ -2,16 +2,21 @@
 // tick time, log it and send PROPOSAL to followers in the stream; commit, in zxid order, once a
 // quorum including the leader itself (after its own log write is durable) has ACKed; then COMMIT to
 // followers and INFORM to observers. A counter about to run out forces a new epoch.
+// ACK and COMMIT are cumulative (a watermark), so a batch costs one of each per follower: a
+// follower logs proposals in zxid order on a FIFO link, so its ACK of zxid z vouches for every
+// proposal up to z; the leader commits the highest zxid a quorum vouches for, and one COMMIT of
+// it commits everything before it too.
 
 import type { RequestMessage } from '../messages.ts';
 import { isWriteRequest, type Request } from '../requests/request.ts';
 import type { Txn, TxnBody, TxnHeader } from '../requests/txn.ts';
 import type { PeerId, SessionId } from '../util/ids.ts';
-import { makeZxid, type Zxid } from '../zxid.ts';
+import { makeZxid, ZXID_ZERO, type Zxid } from '../zxid.ts';
 import type { CoreState } from './core-state.ts';
 import type { LeaderState } from './leading.ts';
 import { inStream, type LearnerHandler } from './learner-handler.ts';
-import { isQuorum } from './quorum.ts';
+import { isVoter } from './config.ts';
+import { quorumSize } from './quorum.ts';
 import { becomeLooking } from './transitions.ts';
 
 /** Orders a write: prep, zxid, log, PROPOSAL. False when the leader had to step down instead. */
@@ -46,44 +51,62 @@ export function proposeWith(
   core.logTxn(txn);
   core.stats.proposals++;
   core.trace({ type: 'proposed', txn });
-  state.outstanding.set(zxid, new Set());
   for (const h of state.handlers.values()) {
     if (!h.observer && inStream(h)) core.send(h.peer, { type: 'proposal', txn });
   }
   return true;
 }
 
+/** A follower's cumulative ACK: it has durably logged every proposal up to `zxid`. */
 export function onAck(core: CoreState, state: LeaderState, handler: LearnerHandler, zxid: Zxid): void {
-  const acks = state.outstanding.get(zxid);
-  if (handler.observer || acks === undefined || (handler.phase !== 'synced' && handler.phase !== 'uptodate')) {
+  if (handler.observer || (handler.phase !== 'synced' && handler.phase !== 'uptodate') || zxid > core.log.lastZxid) {
     // Late ACKs for committed proposals are normal; others are not.
-    if (acks !== undefined || zxid > core.committedZxid) core.stats.unexpected++;
+    if (zxid > core.committedZxid) core.stats.unexpected++;
     return;
   }
-  acks.add(handler.peer);
+  if (zxid <= handler.ackedZxid) return;
+  handler.ackedZxid = zxid;
   tryCommit(core, state);
 }
 
 /** A NEWLEADER ACK vouches for every txn the sync carried, including proposals in flight then. */
-export function creditSyncedAcks(state: LeaderState, handler: LearnerHandler): void {
-  for (const [zxid, acks] of state.outstanding) if (zxid <= handler.syncedTo) acks.add(handler.peer);
+export function creditSyncedAcks(handler: LearnerHandler): void {
+  if (handler.syncedTo > handler.ackedZxid) handler.ackedZxid = handler.syncedTo;
 }
 
+/** Commits up to the highest zxid that a quorum (the leader's durable log included) has logged. */
 export function tryCommit(core: CoreState, state: LeaderState): void {
-  for (const [zxid, acks] of state.outstanding) {
-    if (zxid > core.durableZxid || !isQuorum(core.config, [core.id, ...acks])) return;
-    state.outstanding.delete(zxid);
-    commit(core, state, zxid);
-  }
+  if (state.phase !== 'broadcast') return;
+  const watermark = quorumWatermark(core, state);
+  if (watermark > core.committedZxid) commitThrough(core, state, watermark);
 }
 
-function commit(core: CoreState, state: LeaderState, zxid: Zxid): void {
-  core.stats.commits++;
-  const txn = core.log.get(zxid);
+/**
+ * The largest zxid that a quorum holds durably, the leader's own durable log always among them (so
+ * the leader never applies and answers a txn it could lose): the smaller of its durable zxid and
+ * the (quorum - 1)-th largest follower mark.
+ */
+function quorumWatermark(core: CoreState, state: LeaderState): Zxid {
+  const marks: Zxid[] = [];
+  for (const h of state.handlers.values()) {
+    if (!h.observer && (h.phase === 'synced' || h.phase === 'uptodate') && isVoter(core.config, h.peer)) marks.push(h.ackedZxid);
+  }
+  const others = quorumSize(core.config) - 1;
+  if (others === 0) return core.durableZxid;
+  if (marks.length < others) return core.committedZxid;
+  marks.sort((a, b) => b - a);
+  return Math.min(core.durableZxid, marks[others - 1] ?? ZXID_ZERO) as Zxid;
+}
+
+function commitThrough(core: CoreState, state: LeaderState, zxid: Zxid): void {
+  const from = core.committedZxid;
+  const informed = [...state.handlers.values()].some((h) => h.observer && inStream(h));
+  const txns = informed ? core.log.between(from, zxid) : undefined;
+  core.stats.commits += txns?.length ?? core.log.countThrough(zxid) - core.log.countThrough(from);
   for (const h of state.handlers.values()) {
     if (!inStream(h)) continue;
     if (!h.observer) core.send(h.peer, { type: 'commit', zxid });
-    else if (txn !== undefined) core.send(h.peer, { type: 'inform', txn });
+    else if (txns !== undefined) for (const txn of txns) core.send(h.peer, { type: 'inform', txn });
   }
   core.commitUpTo(zxid);
 }

@@ -22,6 +22,10 @@ export interface ZabConfig {
   readonly zxidCounterMax: number;
   /** Highest ticks between re-sent election notifications (backoff cap). */
   readonly electionResendTicksMax: number;
+  /** Ticks between the leader's container and TTL sweeps (ZooKeeper's checkIntervalMs, 60 s). */
+  readonly sweepTicks: number;
+  /** Keys session passwords (sessions/password.ts): every peer of an ensemble must share it. */
+  readonly sessionSecret: string;
 }
 
 export const defaultZabConfig = {
@@ -32,6 +36,9 @@ export const defaultZabConfig = {
   snapCount: 100_000,
   zxidCounterMax: limits.zxid_counter_max,
   electionResendTicksMax: 8,
+  sweepTicks: 30,
+  /** Fixed for tests and demos; a real ensemble passes its own secret. */
+  sessionSecret: 'meshkeeper-default-session-secret',
 } as const;
 
 export type ZabConfigInput = Pick<ZabConfig, 'voters'> & Partial<Omit<ZabConfig, 'voters'>>;
@@ -46,9 +53,10 @@ export function makeZabConfig(input: ZabConfigInput): ZabConfig {
   if (all.length > limits.peers_max) bad(`more than ${limits.peers_max} peers`);
   if (new Set(all).size !== all.length) bad('a peer id appears twice');
   for (const id of all) if (!Number.isInteger(id) || id < 1 || id > limits.peer_id_max) bad(`peer id ${id}`);
-  for (const n of [config.tickMs, config.initLimit, config.syncLimit, config.snapCount, config.electionResendTicksMax]) {
+  for (const n of [config.tickMs, config.initLimit, config.syncLimit, config.snapCount, config.electionResendTicksMax, config.sweepTicks]) {
     if (!Number.isInteger(n) || n < 1) bad('timing values must be positive integers');
   }
+  if (typeof config.sessionSecret !== 'string' || config.sessionSecret === '') bad('sessionSecret must be a non-empty string');
   if (config.zxidCounterMax < 2 || config.zxidCounterMax > limits.zxid_counter_max) bad('zxidCounterMax');
   return config;
 }

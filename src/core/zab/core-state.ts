@@ -53,8 +53,14 @@ export class CoreState {
   readonly requests = new LocalRequests();
   private outbox: Outgoing[] = [];
   private persistOps: PersistOp[] = [];
+  /** The txns of persistOps' last op when it is an append, to extend in place. */
+  private openAppend: Txn[] | undefined;
+  /** Index in outbox of a cumulative ACK that a later one may replace (see sendAck). */
+  private openAck = -1;
   private appliedTxns: AppliedTxn[] = [];
   private clientReplies: ClientReply[] = [];
+  /** For each reply, how many of appliedTxns (and their watch events) precede it. */
+  private replyAfter: number[] = [];
   private traces: Trace[] = [];
   /** The newest txn time this peer has logged: a new leader's clock never runs behind it. */
   private lastTxnTimeMs = 0;
@@ -95,13 +101,44 @@ export class CoreState {
     this.outbox.push([to, message]);
   }
 
+  /**
+   * A follower's cumulative ACK of every proposal up to `zxid`. When the previous message out is
+   * such an ACK to the same peer, this one replaces it: one ACK per Ready covers a whole run.
+   */
+  sendAck(to: PeerId, zxid: Zxid): void {
+    const last = this.outbox[this.openAck];
+    if (last !== undefined && this.openAck === this.outbox.length - 1 && last[0] === to) {
+      this.outbox[this.openAck] = [to, { type: 'ack', zxid }];
+      return;
+    }
+    this.send(to, { type: 'ack', zxid });
+    this.openAck = this.outbox.length - 1;
+  }
+
   persist(op: PersistOp): void {
-    const last = this.persistOps.at(-1);
-    if (op.type === 'append' && last?.type === 'append') {
-      this.persistOps[this.persistOps.length - 1] = { type: 'append', txns: [...last.txns, ...op.txns] };
+    // Consecutive appends become one (one durable write per Ready), extended in place.
+    if (op.type === 'append' && this.openAppend !== undefined) {
+      for (const txn of op.txns) this.openAppend.push(txn);
+      return;
+    }
+    if (op.type === 'append') {
+      this.openAppend = [...op.txns];
+      this.persistOps.push({ type: 'append', txns: this.openAppend });
     } else {
+      this.openAppend = undefined;
       this.persistOps.push(op);
     }
+  }
+
+  /**
+   * Once established in `epoch`, the vote this peer answers LOOKING peers with names the leader of
+   * that epoch. Election votes carry the epoch a candidate had, and peers that joined at different
+   * times would otherwise report different ones for the same leadership; a returning peer, which
+   * needs a quorum of established peers to agree on (leader, epoch), could then never join.
+   */
+  settleVote(leader: PeerId, epoch: number): void {
+    const vote = { leader, zxid: this.currentVote.vote.zxid, peerEpoch: epoch };
+    this.currentVote = { vote, electionEpoch: this.currentVote.electionEpoch };
   }
 
   trace(t: Trace): void {
@@ -110,6 +147,7 @@ export class CoreState {
 
   reply(r: ClientReply): void {
     this.clientReplies.push(r);
+    this.replyAfter.push(this.appliedTxns.length);
   }
 
   /** A cxid for a connect's createSession txn: negative (clients use positive ones), unique across
@@ -122,8 +160,9 @@ export class CoreState {
   /** Logs a txn in memory and asks for it durably. */
   logTxn(txn: Txn): void {
     this.log.append(txn);
-    this.lastTxnTimeMs = Math.max(this.lastTxnTimeMs, txn.header.time);
-    this.persist({ type: 'append', txns: [txn] });
+    if (txn.header.time > this.lastTxnTimeMs) this.lastTxnTimeMs = txn.header.time;
+    if (this.openAppend !== undefined) this.openAppend.push(txn);
+    else this.persist({ type: 'append', txns: [txn] });
   }
 
   setAcceptedEpoch(epoch: number): void {
@@ -145,11 +184,18 @@ export class CoreState {
   }
 
   private applyCommitted(): void {
+    const first = this.appliedTxns.length;
     for (const txn of this.log.between(this.machine.lastZxid, this.committedZxid)) {
       const result = this.machine.apply(txn, this.ticks);
-      assert(this.machine.lastZxid === txn.header.zxid, 'the machine advanced to the applied txn');
+      if (this.machine.lastZxid !== txn.header.zxid) assert(false, 'the machine advanced to the applied txn');
       this.appliedTxns.push({ txn, reply: result.reply, deliveries: result.deliveries });
-      this.requests.onApplied(this, txn, result.reply);
+    }
+    // Answers go out after the whole run is applied: a read answered between two applies would
+    // register its watch before a later txn of the same run fires it, and its client would get
+    // the event before the reply that set the watch. Reads see the newest state, which is allowed.
+    for (let i = first; i < this.appliedTxns.length; i++) {
+      const a = this.appliedTxns[i]!;
+      this.requests.onApplied(this, a.txn, a.reply);
     }
     this.requests.drain(this);
     this.maybeCompact();
@@ -179,12 +225,16 @@ export class CoreState {
       send: this.outbox,
       applied: this.appliedTxns,
       replies: this.clientReplies,
+      replyAfter: this.replyAfter,
       trace: this.traces,
     };
     this.persistOps = [];
+    this.openAppend = undefined;
     this.outbox = [];
+    this.openAck = -1;
     this.appliedTxns = [];
     this.clientReplies = [];
+    this.replyAfter = [];
     this.traces = [];
     return ready;
   }

@@ -17,7 +17,8 @@ export function stepFollowing(core: CoreState, state: LearnerState, message: Pee
       }
       if (zxid <= core.log.lastZxid) return syncMismatch(core);
       core.logTxn(message.txn);
-      core.send(state.leader, { type: 'ack', zxid });
+      // Cumulative: one ACK per Ready vouches for the whole run of proposals logged in it.
+      core.sendAck(state.leader, zxid);
       return;
     }
     case 'commit':

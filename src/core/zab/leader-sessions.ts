@@ -29,6 +29,18 @@ export function leaderConnect(core: CoreState, state: LeaderState, cxid: number,
   });
 }
 
+/**
+ * The client of `session` reattached through `owner` (ZooKeeper's revalidateSession): the session
+ * is touched and `owner` becomes its owner, so requests it left at another peer fail with
+ * SESSIONMOVED. False when the session is unknown or closing.
+ */
+export function leaderRevalidate(core: CoreState, session: SessionId, owner: PeerId): boolean {
+  const port = core.machine.sessions;
+  if (port === undefined || !port.revalidate(session, owner)) return false;
+  port.touch(session, core.now);
+  return true;
+}
+
 export function leaderClose(core: CoreState, state: LeaderState, session: SessionId, cxid: number): void {
   const closing = core.machine.sessions?.markClosing(session) ?? false;
   proposeWith(core, state, session, cxid, (header) => {

@@ -6,13 +6,13 @@
 // within initLimit ticks, or later loses a quorum of live followers for syncLimit ticks.
 
 import type { PeerMessage } from '../messages.ts';
-import type { PeerId } from '../util/ids.ts';
+import { NO_SESSION, type PeerId } from '../util/ids.ts';
 import { limits } from '../util/limits.ts';
-import type { Zxid } from '../zxid.ts';
+import { ZXID_ZERO, type Zxid } from '../zxid.ts';
 import { isObserver, isVoter } from './config.ts';
 import type { CoreState } from './core-state.ts';
-import { creditSyncedAcks, onAck, onRequest, touchSession, tryCommit } from './broadcast.ts';
-import { expireSessions, leaderConnect, leaderClose } from './leader-sessions.ts';
+import { creditSyncedAcks, onAck, onRequest, proposeWith, touchSession, tryCommit } from './broadcast.ts';
+import { expireSessions, leaderClose, leaderConnect, leaderRevalidate } from './leader-sessions.ts';
 import { inStream, newLeaderZxid, syncLearner, type LearnerHandler } from './learner-handler.ts';
 import { isQuorum } from './quorum.ts';
 import { becomeLooking } from './transitions.ts';
@@ -31,8 +31,6 @@ export interface LeaderState {
   readonly electing: Set<PeerId>;
   readonly newLeaderAcks: Set<PeerId>;
   selfNewLeaderAcked: boolean;
-  /** Proposals awaiting a quorum, in zxid order, with the voters that ACKed each. */
-  readonly outstanding: Map<Zxid, Set<PeerId>>;
   nextCounter: number;
 }
 
@@ -47,7 +45,6 @@ export function startLeading(core: CoreState): LeaderState {
     electing: new Set([core.id]),
     newLeaderAcks: new Set([core.id]),
     selfNewLeaderAcked: false,
-    outstanding: new Map(),
     nextCounter: 1,
   };
   maybeFixEpoch(core, state);
@@ -76,7 +73,7 @@ export function stepLeading(core: CoreState, state: LeaderState, from: PeerId, m
     case 'request':
       return onRequest(core, state, handler, message);
     case 'revalidate':
-      core.machine.sessions?.revalidate(message.session, handler.peer);
+      leaderRevalidate(core, message.session, handler.peer);
       return;
     case 'create-session':
     case 'close-session':
@@ -117,12 +114,12 @@ function onFollowerInfo(
     phase: 'info',
     lastZxid: info.lastZxid,
     syncedTo: info.lastZxid,
+    ackedZxid: ZXID_ZERO,
     lastHeard: core.now,
   };
   state.handlers.set(from, handler);
   state.electing.delete(from);
   state.newLeaderAcks.delete(from);
-  for (const acks of state.outstanding.values()) acks.delete(from);
   if (state.phase === 'discovery') maybeFixEpoch(core, state);
   else sendLeaderInfo(core, state, handler);
 }
@@ -182,7 +179,7 @@ function onNewLeaderAck(core: CoreState, state: LeaderState, handler: LearnerHan
   handler.phase = 'synced';
   if (!handler.observer) {
     state.newLeaderAcks.add(handler.peer);
-    creditSyncedAcks(state, handler);
+    creditSyncedAcks(handler);
   }
   if (state.phase === 'broadcast') {
     sendUpToDate(core, handler);
@@ -195,6 +192,7 @@ function onNewLeaderAck(core: CoreState, state: LeaderState, handler: LearnerHan
 function maybeEstablish(core: CoreState, state: LeaderState): void {
   if (state.phase !== 'sync' || !state.selfNewLeaderAcked || !isQuorum(core.config, state.newLeaderAcks)) return;
   state.phase = 'broadcast';
+  core.settleVote(core.id, state.epoch);
   core.trace({ type: 'established', epoch: state.epoch });
   // A quorum now holds the whole history in the new epoch: all of it is committed.
   core.commitUpTo(core.log.lastZxid);
@@ -242,4 +240,17 @@ export function tickLeading(core: CoreState, state: LeaderState): void {
     return;
   }
   expireSessions(core, state);
+  if ((core.now - state.startedAt) % core.config.sweepTicks === 0) sweepContainers(core, state);
+}
+
+/** ZooKeeper's ContainerManager, on the leader: empty containers and expired TTL nodes go, as txns. */
+function sweepContainers(core: CoreState, state: LeaderState): void {
+  const bodies = core.machine.sweep?.(core.timeMs) ?? [];
+  for (const body of bodies.slice(0, limits.sweep_txns_max)) {
+    const ok = proposeWith(core, state, NO_SESSION, 0, (header) => {
+      core.machine.record(header, body);
+      return body;
+    });
+    if (!ok) return;
+  }
 }

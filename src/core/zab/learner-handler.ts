@@ -28,6 +28,8 @@ export interface LearnerHandler {
   lastZxid: Zxid;
   /** The leader's last zxid when the sync was sent: NEWLEADER's ACK vouches for all of it. */
   syncedTo: Zxid;
+  /** The highest zxid the learner has ACKed on this connection (cumulative: all up to it). */
+  ackedZxid: Zxid;
   lastHeard: number;
 }
 

@@ -172,6 +172,7 @@ function onUpToDate(core: CoreState, state: LearnerState, committedZxid: Zxid): 
   }
   if (committedZxid > core.log.lastZxid) return syncMismatch(core);
   state.phase = 'broadcast';
+  core.settleVote(state.leader, state.epoch);
   core.commitUpTo(committedZxid);
 }
 

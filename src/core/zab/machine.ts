@@ -33,6 +33,9 @@ export interface SessionPort {
    * ones. False if the session is unknown or closing.
    */
   revalidate(session: SessionId, owner: PeerId): boolean;
+  /** The session's negotiated timeout, and whether a closeSession is on its way (known for sure
+   * only at the leader; a learner learns it when the txn applies). Undefined when unknown. */
+  lookup(session: SessionId): { readonly timeoutMs: number; readonly closing: boolean } | undefined;
   /** A request or ping from the session; false when it is unknown or closing. */
   touch(session: SessionId, nowTick: number): boolean;
   /** Marks a session closing ahead of its closeSession txn; false if unknown or already closing. */
@@ -55,6 +58,12 @@ export interface StateMachine {
   record(header: TxnHeader, body: TxnBody): void;
   /** Forget prepared-but-unapplied changes (leadership lost or a new epoch began). */
   clearPending(): void;
+  /**
+   * Leader only, when the machine has containers and TTL nodes: the deleteContainer txns for empty
+   * containers and expired TTL nodes at txn time `timeMs` (ZooKeeper's ContainerManager), prepped
+   * against the pending view but not recorded: the core gives each a header and records it.
+   */
+  sweep?(timeMs: number): readonly TxnBody[];
   /** Answers a request that does not change state, from the local replica. */
   read(session: SessionId, request: Request): Reply;
   /** A hash of the whole state: equal states give equal digests. */

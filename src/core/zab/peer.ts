@@ -10,9 +10,11 @@ import { assert } from '../util/assert.ts';
 import { NO_SESSION, type PeerId, type SessionId } from '../util/ids.ts';
 import { limits } from '../util/limits.ts';
 import type { Prng } from '../util/prng.ts';
-import type { Zxid } from '../zxid.ts';
+import { zxidToString, type Zxid } from '../zxid.ts';
+import { checkConnect, refused, type ConnectRefused, type ConnectRequest } from '../sessions/connect.ts';
+import { passwordMatches } from '../sessions/password.ts';
 import { propose, touchSession } from './broadcast.ts';
-import { leaderClose, leaderConnect } from './leader-sessions.ts';
+import { leaderClose, leaderConnect, leaderRevalidate } from './leader-sessions.ts';
 import { isMember, isVoter, type ZabConfig } from './config.ts';
 import { CoreState } from './core-state.ts';
 import { emptyDurableState, type DurableState } from './durable.ts';
@@ -151,20 +153,57 @@ export class ZabPeer {
   }
 
   /**
-   * A client connects without a session: the leader mints one through a createSession txn. The
-   * answer is a reply with cxid `token`, the new session id and {type: 'createSession'} (or an error).
+   * A client's handshake (ZooKeeper's ConnectRequest); the answer comes in a later ready().replies
+   * as a ClientReply with cxid `token` and `connect` set. (A bare number is the old form: a new
+   * session with that timeout.)
+   * - A client that has seen a newer zxid than this peer has applied is refused with CONNECTIONLOSS
+   *   (it tries another peer; ZooKeeper closes such a connection), so it never reads older state.
+   * - Without a session the leader mints one through a createSession txn, answered once applied.
+   * - With a session and a wrong password: SESSIONEXPIRED at once (any peer can check a password:
+   *   sessions/password.ts). Otherwise the leader revalidates the session (touches it; this peer
+   *   becomes its owner) and the answer waits for the leader's confirmation: the revalidation is
+   *   followed by a sync on the same FIFO link, and the answer goes out once this peer has applied
+   *   what the leader had logged then. By that point this replica holds any closeSession the leader
+   *   had decided on (only the leader knows a session is closing or expired), so checking the
+   *   session here is checking it at the leader, with no new peer message. It costs one round trip
+   *   to the leader, as ZooKeeper's Learner.validateSession does; answering at once from the local
+   *   replica could tell a client "connected" for a session the leader has already expired.
    */
-  connect(token: number, timeoutMs: number): void {
+  connect(token: number, input: ConnectRequest | number): void {
     const core = this.core;
     const role = core.role;
-    if (!this.serving) {
-      core.reply({ session: NO_SESSION, cxid: token, reply: { type: 'error', code: Code.CONNECTIONLOSS } });
+    const request: ConnectRequest = typeof input === 'number' ? { timeoutMs: input } : input;
+    const refuse = (answer: ConnectRefused, session = NO_SESSION): void =>
+      core.reply({ session, cxid: token, reply: { type: 'error', code: answer.code }, connect: answer });
+    if (!this.serving) return refuse(refused(Code.CONNECTIONLOSS, 'the peer is not serving'));
+    const checked = checkConnect(request);
+    if ('ok' in checked) return refuse(checked);
+    const applied = core.machine.lastZxid;
+    if (request.lastZxidSeen !== undefined && request.lastZxidSeen > applied) {
+      return refuse(refused(Code.CONNECTIONLOSS, `the client has seen zxid ${zxidToString(request.lastZxidSeen)}, this peer only ${zxidToString(applied)}`));
+    }
+    if (core.requests.size >= limits.pending_requests_per_peer_max) return refuse(refused(Code.THROTTLEDOP, 'too many pending requests'));
+    const session = checked.session;
+    const cxid = core.connectCxid();
+    if (session === undefined) {
+      core.requests.addConnect(cxid, token);
+      if (role.name === 'LEADING') leaderConnect(core, role.leader, cxid, request.timeoutMs, core.id);
+      else if (role.name !== 'LOOKING') core.send(role.learner.leader, { type: 'create-session', cxid, timeoutMs: request.timeoutMs });
       return;
     }
-    const cxid = core.connectCxid();
-    core.requests.addConnect(cxid, token);
-    if (role.name === 'LEADING') leaderConnect(core, role.leader, cxid, timeoutMs, core.id);
-    else if (role.name !== 'LOOKING') core.send(role.learner.leader, { type: 'create-session', cxid, timeoutMs });
+    if (core.machine.sessions === undefined) return refuse(refused(Code.UNIMPLEMENTED, 'this state machine has no sessions'), session);
+    if (!passwordMatches(core.config.sessionSecret, session, request.password ?? new Uint8Array(0))) {
+      return refuse(refused(Code.SESSIONEXPIRED, 'wrong session password'), session);
+    }
+    core.requests.addReattach(session, cxid, token);
+    if (role.name === 'LEADING') {
+      leaderRevalidate(core, session, core.id);
+      core.requests.setSyncZxid(session, cxid, core.log.lastZxid);
+      core.requests.drain(core);
+    } else if (role.name !== 'LOOKING') {
+      core.send(role.learner.leader, { type: 'revalidate', session });
+      core.send(role.learner.leader, { type: 'request', session, cxid, request: { type: 'sync', path: '/' } });
+    }
   }
 
   /** The client closes its session (its ephemerals go in the same txn). */
@@ -188,7 +227,7 @@ export class ZabPeer {
   revalidate(session: SessionId): void {
     const core = this.core;
     const role = core.role;
-    if (role.name === 'LEADING') core.machine.sessions?.revalidate(session, core.id);
+    if (role.name === 'LEADING') leaderRevalidate(this.core, session, this.core.id);
     else if (role.name !== 'LOOKING' && this.serving) core.send(role.learner.leader, { type: 'revalidate', session });
   }
 

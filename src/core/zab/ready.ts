@@ -3,6 +3,7 @@
 
 import type { Outgoing, ServerState } from '../messages.ts';
 import type { Reply } from '../requests/reply.ts';
+import type { ConnectAnswer } from '../sessions/connect.ts';
 import type { Txn } from '../requests/txn.ts';
 import type { PeerId, SessionId } from '../util/ids.ts';
 import type { Delivery } from '../watches/registry.ts';
@@ -15,13 +16,19 @@ export interface AppliedTxn {
   readonly deliveries: readonly Delivery[];
 }
 
-/** The answer to a request a client submitted at this peer. */
+/** The answer to a request a client submitted at this peer (or to a connect: cxid = its token). */
 export interface ClientReply {
   readonly session: SessionId;
   readonly cxid: number;
   readonly reply: Reply;
-  /** For a write: the zxid of its txn (absent on errors the pipeline never ordered). */
+  /**
+   * ZooKeeper's ReplyHeader.zxid: for a write, the zxid of its txn; otherwise the last zxid this
+   * peer had applied when it answered. Clients keep the largest as lastZxidSeen. Absent only on
+   * answers of a peer that is not serving.
+   */
   readonly zxid?: Zxid;
+  /** Present exactly on the answers to connects (ok or refused). */
+  readonly connect?: ConnectAnswer;
 }
 
 /** What happened, for observers of the peer (UI, simulator checkers); no effect on the protocol. */
@@ -39,6 +46,13 @@ export interface Ready {
   readonly send: readonly Outgoing[];
   readonly applied: readonly AppliedTxn[];
   readonly replies: readonly ClientReply[];
+  /**
+   * The order of client outputs: replies[i] follows the watch events of the first replyAfter[i]
+   * applied txns and precedes the rest. A client must get them in that order (ZooKeeper's one
+   * stream per connection): an event before the reply that set its watch, or a reply showing data
+   * before the event that data triggered, are both wrong. Absent: every event before every reply.
+   */
+  readonly replyAfter?: readonly number[];
   readonly trace: readonly Trace[];
 }
 

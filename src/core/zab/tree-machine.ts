@@ -10,12 +10,13 @@
 import { Code, isKeeperError } from '../errors.ts';
 import { final } from '../requests/final.ts';
 import { PendingChanges } from '../requests/pending-changes.ts';
-import { prep } from '../requests/prep.ts';
+import { prep, prepSweep } from '../requests/prep.ts';
 import { read } from '../requests/read.ts';
 import type { Reply } from '../requests/reply.ts';
 import { isWriteRequest, type Request, type WriteRequest } from '../requests/request.ts';
 import { sessionContext, type SessionContext } from '../requests/session-context.ts';
 import { sessionOp } from '../requests/session-ops.ts';
+import { setWatches } from '../requests/set-watches.ts';
 import type { Txn, TxnBody, TxnHeader } from '../requests/txn.ts';
 import type { SessionTimeoutConfig } from '../sessions/negotiate.ts';
 import { SessionTable } from '../sessions/session-table.ts';
@@ -82,10 +83,16 @@ export class TreeMachine implements StateMachine {
     this.pending.clear();
   }
 
+  sweep(timeMs: number): readonly TxnBody[] {
+    return prepSweep(this.pending, [...this.tree.containerCandidates(), ...this.tree.expiredTtlNodes(timeMs)]);
+  }
+
   read(session: SessionId, request: Request): Reply {
     if (isWriteRequest(request) || request.type === 'sync') return { type: 'error', code: Code.BADARGUMENTS };
     const context = this.context(session);
     switch (request.type) {
+      case 'setWatches':
+        return setWatches(this.tree, this.watches, context, request);
       case 'addWatch':
       case 'removeWatches':
       case 'checkWatches':
@@ -136,6 +143,10 @@ function sessionPort(table: SessionTable): SessionPort {
         if (isKeeperError(e)) return false;
         throw e;
       }
+    },
+    lookup: (session) => {
+      const s = table.get(session);
+      return s === undefined ? undefined : { timeoutMs: s.timeoutMs, closing: s.closing };
     },
     touch: (session, nowTick) => table.touch(session, nowTick),
     markClosing: (session) => table.markClosing(session),

@@ -18,7 +18,8 @@ export class TxnLog {
   }
 
   get lastZxid(): Zxid {
-    return this.entries.at(-1)?.header.zxid ?? this.baseZxid;
+    const n = this.entries.length;
+    return n === 0 ? this.baseZxid : this.entries[n - 1]!.header.zxid;
   }
 
   get size(): number {
@@ -26,7 +27,8 @@ export class TxnLog {
   }
 
   append(txn: Txn): void {
-    assert(txn.header.zxid > this.lastZxid, `log append out of order: ${txn.header.zxid} after ${this.lastZxid}`);
+    // The message is built only on failure: this runs once per txn on every peer.
+    if (!(txn.header.zxid > this.lastZxid)) assert(false, `log append out of order: ${txn.header.zxid} after ${this.lastZxid}`);
     this.entries.push(txn);
   }
 
@@ -65,7 +67,7 @@ export class TxnLog {
 
   /** Drops every txn after `zxid`. */
   truncateAfter(zxid: Zxid): void {
-    assert(zxid >= this.baseZxid, `truncate below the log base: ${zxid} < ${this.baseZxid}`);
+    if (zxid < this.baseZxid) assert(false, `truncate below the log base: ${zxid} < ${this.baseZxid}`);
     this.entries.length = this.firstAbove(zxid);
   }
 

@@ -64,6 +64,36 @@ describe('fast leader election among N cores', () => {
     expect(cluster.core(leader ?? p(5)).state).toBe('LEADING');
   });
 
+  it('peers of one leadership answer a returning peer with one vote: its leader and epoch, however each joined', () => {
+    // Found by the soak (seed 664 of 5 peers, 2,000 ticks): established peers had joined the same
+    // leader through different elections and answered with votes of different epochs, so two
+    // returning peers never saw a quorum agree and stayed LOOKING for good.
+    const cluster = new Cluster({ seed: 11, voters: 5 });
+    settle(cluster);
+    const first = cluster.leader() ?? p(5);
+    cluster.crash(first);
+    settle(cluster, 40);
+    cluster.restart(first); // joins the new leader through the established peers' answers
+    settle(cluster, 20);
+    const leader = cluster.leader();
+    expect(leader).toBeDefined();
+    const returning = cluster.ids.find((id) => id !== leader && id !== first) ?? p(1);
+    cluster.crash(returning);
+    settle(cluster, 5);
+    cluster.restart(returning);
+    const core = cluster.core(returning);
+    const answers = new Map<number, { leader: number; peerEpoch: number }>();
+    const step = core.step.bind(core);
+    core.step = (from, message, generation) => {
+      if (message.type === 'notification' && message.state !== 'LOOKING') answers.set(from, { leader: message.leader, peerEpoch: message.peerEpoch });
+      step(from, message, generation);
+    };
+    settle(cluster, 20);
+    expect(core.leader).toBe(leader);
+    expect(answers.size).toBeGreaterThanOrEqual(3);
+    for (const answer of answers.values()) expect(answer).toEqual({ leader, peerEpoch: cluster.core(leader ?? p(5)).epoch });
+  });
+
   it('observers follow the elected leader and never lead', () => {
     const cluster = new Cluster({ seed: 8, voters: 3, observers: 2 });
     settle(cluster);
