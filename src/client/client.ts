@@ -129,6 +129,7 @@ export class Client {
   async exists(path: string, options: WatchOption = {}): Promise<Stat | null> {
     validatePath(path);
     const r = await this.watched('exist', path, options, { type: 'exists', path, watch: options.watch !== undefined }, 'exists');
+    if (r.stat !== null && options.watch !== undefined) this.watches.refile(path, options.watch, 'exist', 'data');
     return r.stat;
   }
 

@@ -36,6 +36,18 @@ export class WatchRegistry {
     };
   }
 
+  /**
+   * Moves a one-shot callback to another kind, if it has not fired yet. ZooKeeper's client files a
+   * watch set by exists on a node that exists as a data watch: after a reconnect, setWatches must
+   * then ask for the node's deletion or change, not for its creation.
+   */
+  refile(path: string, watcher: Watcher, from: WatchKind, to: WatchKind): void {
+    const set = this.oneShot[from].get(path);
+    if (set === undefined || !set.delete(watcher)) return;
+    if (set.size === 0) this.oneShot[from].delete(path);
+    this.add(to, path, watcher);
+  }
+
   addPersistent(path: string, mode: AddWatchMode, watcher: Watcher): () => void {
     const set = this.persistent.get(path) ?? new Set<Persistent>();
     this.persistent.set(path, set);

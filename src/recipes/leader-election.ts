@@ -1,13 +1,19 @@
-// Leader election (ZooKeeper's recipe): a candidate creates an ephemeral-sequential child holding
-// its id; the lowest child leads. A candidate watches only its predecessor, so a resignation wakes
-// one candidate. Anyone (candidate or not) may observe the leader: the id in the lowest child,
-// re-read when that child goes (or, with no candidates, when one joins).
+// Leader election (ZooKeeper's recipe): a candidate creates a protected ephemeral-sequential child
+// holding its id (protected.ts: a create whose reply was lost is found again, never doubled); the
+// lowest child leads. A candidate watches only its predecessor, so a resignation wakes one
+// candidate. When the candidate's session ends its node goes with it, so it stops leading at once
+// (listeners hear false) and another candidate takes over. While disconnected a leader cannot know
+// whether its session lives on, so isLeader stays true until expiry is known (ZooKeeper's guarantee
+// is one leader among live sessions); code that must stop at once also listens for 'disconnected'.
+// Anyone (candidate or not) may observe the leader: the id in the lowest child, re-read when that
+// child goes (or, with no candidates, when one joins).
 
 import { Code, isKeeperError } from '../core/errors.ts';
-import { CreateMode } from '../core/tree/create-mode.ts';
 import { basenameOf } from '../core/tree/path.ts';
 import type { Client } from '../client/client.ts';
-import { childPath, ensurePath, sortedBySequence } from './sequence.ts';
+import { protectedCreate } from './protected.ts';
+import { deleteOwn, onReconnect, onSessionEnd, retryOnLoss } from './retry.ts';
+import { childPath, ensurePath, sortedBySequence, withParents } from './sequence.ts';
 
 const prefix = 'n_';
 const encoder = new TextEncoder();
@@ -19,6 +25,7 @@ export class LeaderElection {
   private node: string | undefined;
   private leading = false;
   private stopped = false;
+  private stopSessionWatch: () => void = () => undefined;
   private readonly leadListeners = new Set<(leading: boolean) => void>();
 
   constructor(
@@ -31,7 +38,12 @@ export class LeaderElection {
     return this.leading;
   }
 
-  /** Called with true when this candidate takes leadership, and false when it resigns. */
+  /** This candidate's node while it is a candidate. */
+  get candidateNode(): string | undefined {
+    return this.node;
+  }
+
+  /** Called with true when this candidate takes leadership, and false when it loses or resigns it. */
   onLeadership(listener: (leading: boolean) => void): () => void {
     this.leadListeners.add(listener);
     return () => this.leadListeners.delete(listener);
@@ -41,10 +53,14 @@ export class LeaderElection {
   async join(): Promise<void> {
     if (this.node !== undefined) return;
     this.stopped = false;
-    await ensurePath(this.client, this.path);
-    this.node = await this.client.create(childPath(this.path, prefix), encoder.encode(this.id), {
-      mode: CreateMode.EPHEMERAL_SEQUENTIAL,
-    });
+    this.node = await withParents(this.client, this.path, () => protectedCreate(this.client, childPath(this.path, prefix), encoder.encode(this.id)));
+    const stopEnd = onSessionEnd(this.client, () => this.lost());
+    // After a reconnect look again: the predecessor may have gone while we were away.
+    const stopReconnect = onReconnect(this.client, () => void this.check().catch(() => undefined));
+    this.stopSessionWatch = () => {
+      stopEnd();
+      stopReconnect();
+    };
     await this.check();
   }
 
@@ -53,24 +69,30 @@ export class LeaderElection {
     const node = this.node;
     this.stopped = true;
     this.node = undefined;
+    this.stopSessionWatch();
     this.setLeading(false);
-    if (node === undefined) return;
-    try {
-      await this.client.delete(node);
-    } catch (e) {
-      if (!isKeeperError(e, Code.NONODE)) throw e;
-    }
+    if (node !== undefined) await deleteOwn(this.client, node);
+  }
+
+  /** The session ended: the node is gone with it, and with it the candidacy. */
+  private lost(): void {
+    this.stopSessionWatch();
+    this.stopped = true;
+    this.node = undefined;
+    this.setLeading(false);
   }
 
   private async check(): Promise<void> {
     const node = this.node;
     if (this.stopped || node === undefined) return;
-    const line = sortedBySequence(await this.client.getChildren(this.path), prefix);
+    const line = sortedBySequence(await retryOnLoss(this.client, () => this.client.getChildren(this.path)), prefix);
+    if (this.node !== node) return;
     const mine = line.indexOf(basenameOf(node));
-    if (mine < 0) return; // our session ended: nothing left to lead
+    if (mine < 0) return this.lost(); // our node is gone: nothing left to lead
     const predecessor = line[mine - 1];
     if (predecessor === undefined) return this.setLeading(true);
-    const stat = await this.client.exists(childPath(this.path, predecessor), { watch: () => void this.check().catch(() => undefined) });
+    const again = (): void => void this.check().catch(() => undefined);
+    const stat = await retryOnLoss(this.client, () => this.client.exists(childPath(this.path, predecessor), { watch: again }));
     if (stat === null) await this.check();
   }
 
@@ -84,11 +106,11 @@ export class LeaderElection {
 /** The current leader's id (null when there are no candidates). */
 export async function currentLeader(client: Client, path: string): Promise<string | null> {
   for (;;) {
-    const line = sortedBySequence(await client.getChildren(path), prefix);
+    const line = sortedBySequence(await retryOnLoss(client, () => client.getChildren(path)), prefix);
     const first = line[0];
     if (first === undefined) return null;
     try {
-      return decoder.decode((await client.getData(childPath(path, first))).data);
+      return decoder.decode((await retryOnLoss(client, () => client.getData(childPath(path, first)))).data);
     } catch (e) {
       if (!isKeeperError(e, Code.NONODE)) throw e;
     }
@@ -105,12 +127,14 @@ export function observeLeader(client: Client, path: string, listener: LeaderList
   const look = async (): Promise<void> => {
     if (stopped) return;
     const again = (): void => void look().catch(() => undefined);
-    const line = sortedBySequence(await client.getChildren(path, { watch: again }), prefix);
+    let line = sortedBySequence(await retryOnLoss(client, () => client.getChildren(path)), prefix);
+    // The candidate list is watched only while empty: a join or resignation behind the leader wakes no one.
+    if (line.length === 0) line = sortedBySequence(await retryOnLoss(client, () => client.getChildren(path, { watch: again })), prefix);
     const first = line[0];
     let leader: string | null = null;
     if (first !== undefined) {
       try {
-        leader = decoder.decode((await client.getData(childPath(path, first), { watch: again })).data);
+        leader = decoder.decode((await retryOnLoss(client, () => client.getData(childPath(path, first), { watch: again }))).data);
       } catch (e) {
         if (!isKeeperError(e, Code.NONODE)) throw e;
         return look();
@@ -122,7 +146,9 @@ export function observeLeader(client: Client, path: string, listener: LeaderList
     }
   };
   void ensurePath(client, path).then(look).catch(() => undefined);
+  const stopReconnect = onReconnect(client, () => void look().catch(() => undefined));
   return () => {
     stopped = true;
+    stopReconnect();
   };
 }

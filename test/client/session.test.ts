@@ -114,6 +114,20 @@ describe('a Client session that moves between peers', () => {
     expect(seen).toContain(`${EventType.NodeCreated}:/p/q`);
   });
 
+  it('an exists watch on a node that exists is re-registered as a data watch: its deletion while away fires NodeDeleted', async () => {
+    const other = await h.client();
+    await h.run(other.create('/gone', bytes('')));
+    const r = await h.roaming({ first: follower() });
+    const seen: string[] = [];
+    expect(await h.run(r.client.exists('/gone', { watch: (e) => void seen.push(`${e.type}:${e.path}`) }))).not.toBeNull();
+    r.isolate();
+    await h.run(other.delete('/gone'));
+    r.blocked.clear();
+    await h.e.tickUntil('reconnected', () => r.client.state === 'connected');
+    await h.run(r.client.sync('/'));
+    expect(seen).toEqual([`${EventType.NodeDeleted}:/gone`]);
+  });
+
   it('a client kept away past its session timeout expires: watches hear Expired, calls fail SESSIONEXPIRED, its ephemerals are gone', async () => {
     const other = await h.client();
     const r = await h.roaming({ first: follower(), sessionTimeoutMs: 2_000 });
