@@ -279,11 +279,19 @@ export class Peer {
       this.transport.send(to, message);
     }
     for (const t of r.trace) if (t.type !== 'proposed') this.events.emit(t);
-    // Watch events before replies: a client sees the event before the data that triggered it.
-    for (const applied of r.applied) {
-      for (const d of applied.deliveries) this.watchers.get(d.session)?.(d.event);
-    }
-    for (const reply of r.replies) this.answer(reply);
+    // Watch events and replies in the order the core produced them (Ready.replyAfter): a client
+    // sees an event before the data that triggered it, and the reply that set a watch before its event.
+    let events = 0;
+    const eventsUpTo = (n: number): void => {
+      for (; events < n; events++) {
+        for (const d of r.applied[events]?.deliveries ?? []) this.watchers.get(d.session)?.(d.event);
+      }
+    };
+    r.replies.forEach((reply, i) => {
+      eventsUpTo(r.replyAfter?.[i] ?? r.applied.length);
+      this.answer(reply);
+    });
+    eventsUpTo(r.applied.length);
     for (const applied of r.applied) {
       if (applied.txn.body.type === 'closeSession') this.closers.get(applied.txn.header.sessionId)?.();
     }

@@ -3,7 +3,7 @@
 // peer's role, epoch, zxids, links, sessions and znode count; ruok answers that the peer runs. An
 // unknown command is a 404 with a JSON error, anything but GET a 405. Node only (node:http).
 
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { zxidToString } from '../core/zxid.ts';
 import { TreeMachine } from '../core/zab/tree-machine.ts';
@@ -27,6 +27,8 @@ export interface AdminServer {
   readonly port: number;
   /** http://host:port */
   readonly url: string;
+  /** The HTTP server itself, for WebSocket endpoints on the same port (ws-client-server.ts). */
+  readonly http: Server;
   close(): Promise<void>;
 }
 
@@ -116,6 +118,7 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
   return {
     port,
     url: `http://${host}:${port}`,
+    http: server,
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { limits } from '../core/util/limits.ts';
+import { zxidToString } from '../core/zxid.ts';
 import { PeerEvents } from '../runtime/events.ts';
 import { startEnsemble } from './ensemble.ts';
 import { startNodePeer } from './node-peer.ts';
@@ -16,14 +17,21 @@ import { startSignalServer } from './signal-server.ts';
 export const USAGE = `usage:
   meshkeeper peer --ensemble NAME --id N --peers 1,2,3 --data-dir DIR --signal ws://127.0.0.1:5180/signal
                   --secret S (or env MESHKEEPER_SECRET) [--admin-port P (default 8080+N; 0 = any free)]
-                  [--admin-host 127.0.0.1] [--tick-ms 200]
+                  [--client-port P (ZooKeeper clients; default 2180+N; 0 = any free)]
+                  [--admin-host 127.0.0.1] [--tick-ms 200] [--node-peers 1,2,3 (the ids that run in Node; default all)]
+                  [--snap-count N (committed txns between snapshots; default 100000)]
   meshkeeper signal [--port 5180] [--host 127.0.0.1] [--path /signal]
   meshkeeper ensemble [--peers 3] [--signal-port 5180] [--admin-port-base 8080] [--data-dir ./.meshkeeper]
-                      [--ensemble local] [--secret S] [--tick-ms 200]`;
+                      [--ensemble local] [--secret S] [--tick-ms 200]
+                      [--tabs 2 (voters peers+1.. run in browser tabs; the web UI is served on the signal port)]`;
 
 export const DEFAULT_TICK_MS = 200;
 export const DEFAULT_SIGNAL_PORT = 5180;
 export const DEFAULT_ADMIN_PORT_BASE = 8080;
+/** A peer serves ZooKeeper clients on 2180+N (ZooKeeper's 2181 for peer 1). */
+export const DEFAULT_CLIENT_PORT_BASE = 2180;
+/** `ensemble` makes voters peers+1..peers+tabs browser tabs (src/browser/tab-config.ts has the same defaults). */
+export const DEFAULT_TABS = 2;
 /** Loopback demo only: a real ensemble passes its own secret. */
 export const DEFAULT_SECRET = 'meshkeeper-local-demo-secret';
 
@@ -39,8 +47,11 @@ export type CliCommand =
       readonly signalUrl: string;
       readonly secret: string;
       readonly adminPort: number;
+      readonly clientPort: number;
       readonly adminHost: string;
       readonly tickMs: number;
+      readonly nodePeers?: readonly number[];
+      readonly snapCount?: number;
     }
   | { readonly command: 'signal'; readonly port: number; readonly host: string; readonly path: string }
   | {
@@ -52,6 +63,7 @@ export type CliCommand =
       readonly ensemble: string;
       readonly secret: string;
       readonly tickMs: number;
+      readonly tabs: number;
     };
 
 type Values = Record<string, string | boolean | undefined>;
@@ -115,10 +127,13 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
   const [command, ...rest] = argv;
   switch (command) {
     case 'peer': {
-      const v = flags(rest, ['ensemble', 'id', 'peers', 'data-dir', 'signal', 'secret', 'admin-port', 'admin-host', 'tick-ms']);
+      const v = flags(rest, ['ensemble', 'id', 'peers', 'data-dir', 'signal', 'secret', 'admin-port', 'admin-host', 'tick-ms', 'node-peers', 'client-port', 'snap-count']);
       const id = int(v, 'id', 1, limits.peer_id_max);
       const peers = peerList(text(v, 'peers'));
       if (!peers.includes(id)) throw new UsageError(`--peers must include this peer's --id ${id}`);
+      const nodePeers = typeof v['node-peers'] === 'string' ? peerList(v['node-peers']) : undefined;
+      if (nodePeers !== undefined && !nodePeers.includes(id)) throw new UsageError(`--node-peers must include this peer's --id ${id}`);
+      if (nodePeers?.some((n) => !peers.includes(n))) throw new UsageError('--node-peers must be among --peers');
       return {
         command,
         ensemble: ensembleName(text(v, 'ensemble')),
@@ -128,8 +143,11 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
         signalUrl: wsUrl(text(v, 'signal')),
         secret: text(v, 'secret', env['MESHKEEPER_SECRET']),
         adminPort: int(v, 'admin-port', 0, 65535, DEFAULT_ADMIN_PORT_BASE + id),
+        clientPort: int(v, 'client-port', 0, 65535, DEFAULT_CLIENT_PORT_BASE + id),
         adminHost: text(v, 'admin-host', '127.0.0.1'),
         tickMs: int(v, 'tick-ms', 1, 60_000, DEFAULT_TICK_MS),
+        ...(nodePeers === undefined ? {} : { nodePeers }),
+        ...(v['snap-count'] === undefined ? {} : { snapCount: int(v, 'snap-count', 1, 100_000_000) }),
       };
     }
     case 'signal': {
@@ -139,8 +157,9 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
       return { command, port: int(v, 'port', 0, 65535, DEFAULT_SIGNAL_PORT), host: text(v, 'host', '127.0.0.1'), path };
     }
     case 'ensemble': {
-      const v = flags(rest, ['peers', 'signal-port', 'admin-port-base', 'data-dir', 'ensemble', 'secret', 'tick-ms']);
+      const v = flags(rest, ['peers', 'signal-port', 'admin-port-base', 'data-dir', 'ensemble', 'secret', 'tick-ms', 'tabs']);
       const peers = int(v, 'peers', 1, Math.min(limits.peers_max, limits.peer_id_max), 3);
+      const tabs = int(v, 'tabs', 0, Math.min(limits.peers_max, limits.peer_id_max) - peers, DEFAULT_TABS);
       const adminPortBase = int(v, 'admin-port-base', 1, 65535 - peers, DEFAULT_ADMIN_PORT_BASE);
       return {
         command,
@@ -151,6 +170,7 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
         ensemble: ensembleName(text(v, 'ensemble', 'local')),
         secret: text(v, 'secret', env['MESHKEEPER_SECRET'] ?? DEFAULT_SECRET),
         tickMs: int(v, 'tick-ms', 1, 60_000, DEFAULT_TICK_MS),
+        tabs,
       };
     }
     case undefined:
@@ -177,11 +197,13 @@ async function runPeer(c: Extract<CliCommand, { command: 'peer' }>): Promise<num
   events.on((e) => {
     if (e.type === 'role') console.log(`${tag} ${e.role}${e.leader === undefined ? '' : ` (leader ${e.leader})`}`);
     if (e.type === 'established') console.log(`${tag} established epoch ${e.epoch}`);
+    if (e.type === 'synced') console.log(`${tag} synced by ${e.mode.toUpperCase()} (${e.txns} txns) to ${zxidToString(e.zxid)}`);
     if (e.type === 'failed') console.error(`${tag} failed: ${e.error}`);
   });
   const stopped = untilSignal();
   const node = await startNodePeer({ ...c, events });
   console.log(`${tag} ensemble ${c.ensemble}, data ${resolve(c.dataDir)}, admin ${node.admin?.url ?? 'off'}/commands/srvr`);
+  if (node.client !== undefined) console.log(`${tag} client zk://${node.client.address}${node.wsClientUrl === undefined ? '' : ` ${node.wsClientUrl}`}`);
   const failed = new Promise<'failed'>((res) => events.on((e) => e.type === 'failed' && res('failed')));
   const why = await Promise.race([stopped, failed]);
   await node.stop();
@@ -208,9 +230,14 @@ async function runEnsembleCommand(c: Extract<CliCommand, { command: 'ensemble' }
     secret: c.secret,
     tickMs: c.tickMs,
     cliPath: fileURLToPath(import.meta.url),
+    tabs: c.tabs,
+    web: true,
   });
   console.log(`[ensemble] ${c.ensemble}: signaling ${ensemble.signalUrl}`);
-  for (const p of ensemble.peers) console.log(`[ensemble] peer ${p.id} (pid ${p.pid}): ${p.adminUrl}/commands/srvr`);
+  for (const p of ensemble.peers) {
+    console.log(`[ensemble] peer ${p.id} (pid ${p.pid}): ${p.adminUrl}/commands/srvr, ZooKeeper clients 127.0.0.1:${DEFAULT_CLIENT_PORT_BASE + p.id}`);
+  }
+  for (const t of ensemble.tabs) console.log(`[ensemble] peer ${t.id} is a browser tab: open ${t.url}`);
   console.log('[ensemble] Ctrl-C stops everything');
   await stopped;
   await ensemble.stop();

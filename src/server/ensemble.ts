@@ -1,12 +1,16 @@
-// A whole ensemble on one machine (what `npm start` runs): the signaling server in this process and
+// A whole ensemble on one machine (what `npm start` runs): the signaling server (and, with `web`, the
+// web UI on the same port, web-server.ts) in this process and
 // one `meshkeeper peer` child process per id 1..N, admin on adminPortBase+id, data under
-// dataDir/<id>. Children are plain `node --import tsx cli.ts peer …` processes, so a PID is the peer
+// dataDir/<id>; with `tabs`, voters after the Node ids are browser tabs (the page URLs are returned).
+// Children are plain `node --import tsx cli.ts peer …` processes, so a PID is the peer
 // itself (no wrapper in between to leave an orphan). stop() sends SIGTERM to each child by PID,
 // waits a bounded time for it to exit, then SIGKILLs what is left, and closes the signaling server.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { tabUrl } from '../browser/tab-config.ts';
 import { startSignalServer } from './signal-server.ts';
+import { startWebServer } from './web-server.ts';
 
 export interface EnsembleOptions {
   readonly peers: number;
@@ -22,6 +26,16 @@ export interface EnsembleOptions {
   readonly cliPath: string;
   /** How long stop() lets a child shut down cleanly before SIGKILL. */
   readonly stopGraceMs?: number;
+  /** Voters peers+1..peers+tabs are browser tabs (default 0): the Node peers answer their offers. */
+  readonly tabs?: number;
+  /** Serve the web UI (web/dist, built when stale) on the signaling port, signaling at /signal. */
+  readonly web?: boolean;
+}
+
+export interface EnsembleTab {
+  readonly id: number;
+  /** The page to open for this tab peer (empty when the web UI is not served). */
+  readonly url: string;
 }
 
 export interface EnsembleChild {
@@ -33,6 +47,7 @@ export interface EnsembleChild {
 export interface RunningEnsemble {
   readonly signalUrl: string;
   readonly peers: readonly EnsembleChild[];
+  readonly tabs: readonly EnsembleTab[];
   stop(): Promise<void>;
 }
 
@@ -71,8 +86,11 @@ export async function stopChild(child: ChildProcess, graceMs: number): Promise<v
 
 export async function startEnsemble(options: EnsembleOptions): Promise<RunningEnsemble> {
   const host = options.signalHost ?? '127.0.0.1';
-  const server = await startSignalServer({ port: options.signalPort, host, path: '/signal' });
+  const web = options.web === true ? await startWebServer({ port: options.signalPort, host }) : undefined;
+  const server = web?.signal ?? (await startSignalServer({ port: options.signalPort, host, path: '/signal' }));
   const ids = Array.from({ length: options.peers }, (_, i) => i + 1);
+  const tabIds = Array.from({ length: options.tabs ?? 0 }, (_, i) => options.peers + i + 1);
+  const voters = [...ids, ...tabIds];
   const children: { id: number; child: ChildProcess; adminUrl: string }[] = [];
   for (const id of ids) {
     const adminPort = options.adminPortBase + id;
@@ -80,7 +98,8 @@ export async function startEnsemble(options: EnsembleOptions): Promise<RunningEn
       'peer',
       '--ensemble', options.ensemble,
       '--id', String(id),
-      '--peers', ids.join(','),
+      '--peers', voters.join(','),
+      ...(tabIds.length > 0 ? ['--node-peers', ids.join(',')] : []),
       '--data-dir', join(options.dataDir, String(id)),
       '--signal', server.url,
       '--admin-port', String(adminPort),
@@ -98,10 +117,17 @@ export async function startEnsemble(options: EnsembleOptions): Promise<RunningEn
   return {
     signalUrl: server.url,
     peers: children.map((c) => ({ id: c.id, pid: c.child.pid ?? -1, adminUrl: c.adminUrl })),
+    tabs: tabIds.map((id) => ({
+      id,
+      url:
+        web === undefined
+          ? ''
+          : tabUrl(web.url, { ensemble: options.ensemble, id, voters, nodePeers: ids, secret: options.secret, tickMs: options.tickMs }),
+    })),
     stop: () =>
       (stopping ??= (async () => {
         await Promise.all(children.map((c) => stopChild(c.child, options.stopGraceMs ?? 5_000)));
-        await server.close();
+        await (web ?? server).close();
       })()),
   };
 }

@@ -3,6 +3,7 @@
 // refuses a duplicate id in a room with a reason, and bounds message sizes, rooms and peers per room.
 // State lives in the returned server object, so several servers can run in one process (tests).
 
+import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { limits } from '../core/util/limits.ts';
@@ -12,6 +13,8 @@ export interface SignalServerOptions {
   readonly port: number;
   readonly host?: string;
   readonly path?: string;
+  /** Attach to this listening HTTP server (web-server.ts: the UI and signaling on one port) instead of opening `port`. */
+  readonly server?: HttpServer;
 }
 
 export interface SignalServer {
@@ -30,12 +33,15 @@ const CLOSE_PROTOCOL = 4002;
 export async function startSignalServer(options: SignalServerOptions): Promise<SignalServer> {
   const host = options.host ?? '127.0.0.1';
   const path = options.path ?? SIGNAL_PATH;
-  const wss = new WebSocketServer({ port: options.port, host, path, maxPayload: limits.signal_message_bytes_max });
+  const listen = options.server === undefined ? { port: options.port, host } : { server: options.server };
+  const wss = new WebSocketServer({ ...listen, path, maxPayload: limits.signal_message_bytes_max });
   const rooms = new Map<string, Map<number, WebSocket>>();
-  await new Promise<void>((resolve, reject) => {
-    wss.once('listening', resolve);
-    wss.once('error', reject);
-  });
+  if (options.server === undefined) {
+    await new Promise<void>((resolve, reject) => {
+      wss.once('listening', resolve);
+      wss.once('error', reject);
+    });
+  }
 
   const send = (ws: WebSocket, frame: ServerFrame): void => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
@@ -79,7 +85,7 @@ export async function startSignalServer(options: SignalServerOptions): Promise<S
     ws.on('error', () => ws.terminate());
   });
 
-  const port = (wss.address() as AddressInfo).port;
+  const port = ((options.server ?? wss).address() as AddressInfo).port;
   let closing: Promise<void> | undefined;
   return {
     port,

@@ -51,3 +51,8 @@ export function passwordMatches(secret: string, session: SessionId, password: Ui
   for (let i = 0; i < SESSION_PASSWORD_BYTES; i++) diff |= (expected[i] ?? 0) ^ (password[i] ?? 0);
   return diff === 0;
 }
+
+/** The secret every peer of an ensemble keys session passwords with, tab or Node alike. */
+export function ensembleSessionSecret(ensemble: string, secret: string): string {
+  return `${ensemble}/${secret}`;
+}

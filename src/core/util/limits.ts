@@ -62,6 +62,10 @@ export const limits = {
   client_packet_bytes_max: 1024 * 1024 + 256 * 1024,
   /** A session password in a ConnectRequest (ZooKeeper's are 16 bytes). */
   session_passwd_bytes_max: 64,
+  /** Bytes a client connection may leave unread (replies, watch events) before it is dropped. */
+  client_send_queue_bytes_max: 64 * 1024 * 1024,
+  /** Packets a client may send behind its ConnectRequest before the handshake is answered. */
+  client_early_packets_max: 1_000,
   /** deleteContainer txns one leader sweep proposes (ZooKeeper's maxPerMinute); the rest wait. */
   sweep_txns_max: 1_000,
 } as const;

@@ -159,6 +159,10 @@ export class Connection {
 
   private onData(data: Uint8Array | ArrayBuffer): void {
     if (this.connState === 'closed') return;
+    // The peer's first frame can beat simple-peer's 'connect' (Chromium delivers channel messages
+    // before simple-peer sees the connection ready): the channel is open, so say our hello first,
+    // or our proof would reach the peer before it.
+    if (this.connState === 'connecting') this.onChannelOpen();
     this.lastHeard = now();
     // A plain view: in Node simple-peer hands over Buffers, and nothing past here should see one.
     const bytes = ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);

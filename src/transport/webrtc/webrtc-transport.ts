@@ -2,9 +2,12 @@
 // through a Signaling. For each pair one side offers (by default the lower id; a browser should offer
 // toward a Node peer); the offerer reconnects with jittered exponential backoff whenever its link is
 // down, and the answerer takes any new attempt as a replacement for the old link. Each link that comes
-// up (authenticated) gets the next generation. Messages travel encoded by peer-codec; one that does not
-// decode closes its link. Refusals (wrong secret, unknown id, duplicate id) land in LinkInfo.reason on
-// the link concerned and never disturb the other links.
+// up (authenticated) gets the next generation. A peer that restarts comes back without its links while
+// the other side may still hold a stale one (a SIGKILL tells nobody): when an answerer sees the offerer
+// appear and holds no link to it, it knocks, and the offerer replaces whatever link it still holds with
+// a fresh attempt at once instead of waiting for the idle timeout. Messages travel encoded by
+// peer-codec; one that does not decode closes its link. Refusals (wrong secret, unknown id, duplicate
+// id) land in LinkInfo.reason on the link concerned and never disturb the other links.
 
 import { decodePeerMessage, encodePeerMessage } from '../../codec/peer-codec.ts';
 import type { PeerMessage } from '../../core/messages.ts';
@@ -18,6 +21,8 @@ import type { EnsembleKeys } from './keys.ts';
 
 /** A signal (beside simple-peer's offer/answer/candidate) that ends an attempt that failed early. */
 const ABORT = 'meshkeeper-abort';
+/** A signal from an answerer that holds no link up: "dial me now" (its attempt, if any, rides along). */
+const KNOCK = 'meshkeeper-knock';
 
 export interface WebRtcTiming extends ConnectionTiming {
   readonly backoffBaseMs: number;
@@ -73,6 +78,10 @@ interface Slot {
   failures: number;
   /** In the signaling room: an offerer only tries a present peer. */
   present: boolean;
+  /** Times the peer appeared in the signaling room (each restart of it is a new appearance). */
+  appearances: number;
+  /** `appearances` when the current connection was opened: older means made for a previous life. */
+  openedAt: number;
   retry: ReturnType<typeof setTimeout> | undefined;
 }
 
@@ -96,6 +105,7 @@ export class WebRtcTransport implements Transport {
       this.slots.set(peer, {
         peer, offerer: offers(options.self, peer), state: 'down', generation: 0, rttMs: undefined,
         reason: undefined, connection: undefined, attempt: undefined, failures: 0, present: false, retry: undefined,
+        appearances: 0, openedAt: 0,
       });
     }
     const signaling = options.signaling;
@@ -150,12 +160,30 @@ export class WebRtcTransport implements Transport {
     // Absence leaves an up link alone: the data channel does not need the signaling server.
     slot.present = present;
     if (!present) return;
+    slot.appearances++;
+    if (this.closed) return;
     // A present offerer target with nothing under way: connect now rather than wait out a backoff.
-    if (slot.offerer && !slot.connection && !this.closed) {
-      if (slot.retry !== undefined) clearTimeout(slot.retry);
-      slot.retry = undefined;
-      this.connect(slot);
+    if (slot.offerer) {
+      if (!slot.connection) this.connect(slot);
+      return;
     }
+    // The answerer cannot dial. Without a link up it knocks: the offerer may hold a stale link to this
+    // peer's previous life (or be waiting out a backoff) and would otherwise notice only when it idles out.
+    if (slot.connection?.state !== 'up') this.options.signaling.send(slot.peer, { attempt: slot.attempt ?? '', data: { type: KNOCK } });
+  }
+
+  /** A knock from an answerer that holds no link up to us (`theirAttempt`: the one it has under way, or ''). */
+  private onKnock(slot: Slot, theirAttempt: string): void {
+    if (!slot.offerer) return; // the policies disagree: its own offer is on the way, glare settles it
+    const connection = slot.connection;
+    if (connection) {
+      // Our attempt reached it and is under way, or was made after it appeared: our offer is in flight.
+      if (theirAttempt !== '' && theirAttempt === slot.attempt) return;
+      if (connection.state !== 'up' && slot.openedAt === slot.appearances) return;
+      // It holds no link to us, so ours is a leftover of its previous life (or a lost attempt).
+      connection.close(`peer ${slot.peer} came back without this link (it restarted): replaced`);
+    }
+    if (!slot.connection) this.connect(slot);
   }
 
   private onSignal(signal: InboundSignal): void {
@@ -174,6 +202,7 @@ export class WebRtcTransport implements Transport {
         return;
       case 'signal': {
         const { attempt, data } = signal.payload;
+        if ((data as { type?: unknown } | null)?.type === KNOCK) return this.onKnock(slot, attempt);
         if (attempt === slot.attempt) {
           if ((data as { type?: unknown } | null)?.type === ABORT) return this.onAbort(slot, data);
           slot.connection?.signal(data);
@@ -206,6 +235,7 @@ export class WebRtcTransport implements Transport {
     if (slot.retry !== undefined) clearTimeout(slot.retry);
     slot.retry = undefined;
     slot.attempt = attempt;
+    slot.openedAt = slot.appearances;
     const connection: Connection = new Connection({
       self: this.self,
       peer: slot.peer,
