@@ -10,6 +10,8 @@
 //   lastZxidSeen, so that no peer older than what the client has seen accepts it. Once attached,
 //   the watches the client holds are re-registered with setWatches(relativeZxid = lastZxidSeen
 //   before the loss) ahead of anything else, so changes made while it was away fire at once.
+//   Before them go the credentials the client added (addAuth): a peer knows a session's auth ids
+//   only from its own connection, so ZooKeeper's clients send them again on every reconnect.
 // - Calls made while `connecting` or `disconnected` wait (in order) for the next link, as
 //   ZooKeeper's Java client queues them; a caller that will not wait passes a timeout or an
 //   AbortSignal to the Client call. They fail with SESSIONEXPIRED if the session expires first.
@@ -21,7 +23,7 @@
 
 import { Code, KeeperError } from '../core/errors.ts';
 import type { Reply } from '../core/requests/reply.ts';
-import type { Request } from '../core/requests/request.ts';
+import type { AuthRequest, Request } from '../core/requests/request.ts';
 import type { ConnectAccepted } from '../core/sessions/connect.ts';
 import type { SessionId } from '../core/util/ids.ts';
 import type { Prng } from '../core/util/prng.ts';
@@ -78,6 +80,8 @@ export class Session<E> implements ClientConnection {
   private linkGen = 0;
   private readonly inFlight = new Map<number, (reply: Reply) => void>();
   private readonly waiting: Waiting[] = [];
+  /** The credentials peers accepted (addAuth), to present again after a reconnect. */
+  private readonly auths: AuthRequest[] = [];
   private lastHeard: number;
   private lastSent: number;
   private closing = false;
@@ -124,11 +128,21 @@ export class Session<E> implements ClientConnection {
   send(cxid: number, request: Request): Promise<Reply> {
     if (this.current === 'closed' || this.closing) return Promise.resolve(LOST);
     if (this.current === 'expired') return Promise.resolve(EXPIRED);
-    return new Promise((resolve) => {
+    const reply = new Promise<Reply>((resolve) => {
       const link = this.link;
       if (this.current === 'connected' && link !== undefined) this.sendOn(link, cxid, request, resolve);
       else this.waiting.push({ cxid, request, resolve });
     });
+    if (request.type !== 'auth') return reply;
+    return reply.then((r) => {
+      if (r.type !== 'error') this.rememberAuth(request);
+      return r;
+    });
+  }
+
+  private rememberAuth(auth: AuthRequest): void {
+    const same = (a: AuthRequest): boolean => a.scheme === auth.scheme && a.auth.length === auth.auth.length && a.auth.every((b, i) => b === auth.auth[i]);
+    if (!this.auths.some(same)) this.auths.push(auth);
   }
 
   async close(cxid: number): Promise<Reply> {
@@ -242,7 +256,11 @@ export class Session<E> implements ClientConnection {
     this.startHeartbeat();
     this.setState('connected');
     if (this.link !== link) return; // a state listener closed the session or dropped the link
-    if (reattached) this.restoreWatches(link, relativeZxid);
+    if (reattached) {
+      // Answers are not awaited: the link is FIFO, so calls sent next see the ids and watches.
+      for (const auth of this.auths) this.sendOn(link, this.internalCxid--, auth, () => undefined);
+      this.restoreWatches(link, relativeZxid);
+    }
     for (const w of this.waiting.splice(0)) {
       if (w.request === undefined) this.closeOn(link, w.cxid, w.resolve);
       else this.sendOn(link, w.cxid, w.request, w.resolve);

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AbortedError } from '../../src/client/client.ts';
 import type { SessionState } from '../../src/client/connection.ts';
+import { generateDigest } from '../../src/core/acl/digest.ts';
+import { Perms } from '../../src/core/acl/types.ts';
 import { Code, KeeperError } from '../../src/core/errors.ts';
 import { CreateMode } from '../../src/core/tree/create-mode.ts';
 import { AddWatchMode, EventType, KeeperState, type WatchedEvent } from '../../src/core/watches/events.ts';
@@ -112,6 +114,20 @@ describe('a Client session that moves between peers', () => {
     await h.run(r.client.sync('/'));
     expect(seen.filter((s) => s.endsWith(':/p'))).toEqual([`${EventType.NodeDataChanged}:/p`, `${EventType.NodeDataChanged}:/p`]);
     expect(seen).toContain(`${EventType.NodeCreated}:/p/q`);
+  });
+
+  it('credentials added with addAuth are presented again after a reconnect: a node only they may read stays readable', async () => {
+    const other = await h.client();
+    const alice = [{ perms: Perms.ALL, id: { scheme: 'digest', id: generateDigest('alice:secret') } }];
+    await h.run(other.create('/alice-only', bytes('x'), { acl: alice }));
+    const r = await h.roaming({ first: follower() });
+    await h.run(r.client.addAuth('digest', 'alice:secret'));
+    expect(text((await h.run(r.client.getData('/alice-only'))).data)).toBe('x');
+    r.isolate();
+    r.blocked.clear();
+    await h.e.tickUntil('reconnected', () => r.client.state === 'connected');
+    expect((await h.run(r.client.whoAmI())).map((id) => id.scheme)).toContain('digest');
+    expect(text((await h.run(r.client.getData('/alice-only'))).data)).toBe('x');
   });
 
   it('an exists watch on a node that exists is re-registered as a data watch: its deletion while away fires NodeDeleted', async () => {
