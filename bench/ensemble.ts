@@ -4,6 +4,8 @@
 // figure:
 //   ensemble_writes_per_s_{3,5}   acknowledged creates per second over the measured window
 //   commit_p50_ms_3, commit_p99_ms_3   client-observed latency of those creates (send -> reply)
+//   leader_txns_per_persist_{3,5}  measured creates per durable write of the leader's log (group
+//                                 commit: every persist is one O_DSYNC write, or write + fsync)
 //   failover_ms_median            SIGKILL of the leader under load -> the first create issued after
 //                                 the kill that succeeds (median of KILLS kills; 3 peers)
 // The peers run with the CLI's default tick, as a user's would. Measured, never asserted.
@@ -14,7 +16,7 @@ import { Code, isKeeperError } from '../src/core/errors.ts';
 import { createPrng } from '../src/core/util/prng.ts';
 import { realClock } from '../src/runtime/clock.ts';
 import { DEFAULT_TICK_MS } from '../src/server/cli.ts';
-import { ProcessEnsemble } from '../test/server/processes.ts';
+import { ProcessEnsemble, type SrvrView } from '../test/server/processes.ts';
 
 const SESSIONS = 8;
 const IN_FLIGHT = 32;
@@ -69,6 +71,12 @@ async function load(clients: Client[], prefix: string, total: number): Promise<{
   return { seconds: (performance.now() - started) / 1000, latencies };
 }
 
+/** The leader's count of durable writes (mntr `persists`); 0 if no peer says LEADING. */
+async function leaderPersists(e: ProcessEnsemble): Promise<number> {
+  const leader = (await e.views('mntr')).find((v) => v?.role === 'LEADING') as (SrvrView & { persists?: number }) | undefined;
+  return leader?.persists ?? 0;
+}
+
 const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
 
 async function throughput(peers: number): Promise<void> {
@@ -77,8 +85,11 @@ async function throughput(peers: number): Promise<void> {
     const clients = await connectClients(e, peers * 100);
     await clients[0]!.create(`/w${peers}`, new Uint8Array(0));
     await load(clients, `/w${peers}/warm`, WARMUP_WRITES);
+    const persistsBefore = await leaderPersists(e);
     const { seconds, latencies } = await load(clients, `/w${peers}/n`, MEASURED_WRITES);
+    const persists = (await leaderPersists(e)) - persistsBefore;
     emit(`ensemble_writes_per_s_${peers}`, Math.round(MEASURED_WRITES / seconds), 'writes/s');
+    if (persists > 0) emit(`leader_txns_per_persist_${peers}`, Math.round(MEASURED_WRITES / persists), 'txns');
     if (peers === 3) {
       const sorted = latencies.sort((a, b) => a - b);
       emit('commit_p50_ms_3', round2(percentile(sorted, 0.5)), 'ms');

@@ -6,13 +6,15 @@
 // once in ten. Platform glue only: nothing here imports node:* or src/server/.
 
 import { Client } from '../client/client.ts';
-import { LocalConnection } from '../client/local-connection.ts';
+import { peerOpener } from '../client/peer-opener.ts';
 import { asPeerId, type PeerId } from '../core/util/ids.ts';
 import { createPrng } from '../core/util/prng.ts';
 import { ensembleSessionSecret } from '../core/sessions/password.ts';
 import { makeZabConfig } from '../core/zab/config.ts';
 import type { Zxid } from '../core/zxid.ts';
+import { ClientGateway } from '../runtime/client-gateway.ts';
 import { PeerEvents } from '../runtime/events.ts';
+import { PeerClientChannels } from '../runtime/peer-client-channels.ts';
 import { Peer } from '../runtime/peer.ts';
 import { openIdbStore } from '../storage/idb/index.ts';
 import { BroadcastChannelSignaling } from '../transport/signaling/broadcast-channel-signaling.ts';
@@ -35,7 +37,10 @@ export interface TabPeer {
   readonly dbName: string;
   /** The last zxid found in IndexedDB when the peer started (0 for a new database). */
   readonly recoveredZxid: Zxid;
-  /** A client session on this peer (opened on first use, reopened after it closed). */
+  /**
+   * A client session that starts at this peer and moves to any other over the peers' links (client
+   * channels) when this one stops serving (opened on first use, reopened after it closed).
+   */
   client(): Promise<Client>;
   /** Closes the current client session (expired, say); the next client() opens a new one. */
   dropClient(): void;
@@ -89,9 +94,19 @@ export async function startTabPeer(config: TabConfig, events: PeerEvents = new P
 
   // Read before the first drain: what the store held, before any peer message arrives.
   const recoveredZxid = peer.status().lastLoggedZxid;
+  // Other peers' clients reach this one over the links too (a tab can serve no socket).
+  const gateway = new ClientGateway({ peer, clock, tickMs: config.tickMs, errorCodes: 'exact', log: (line) => console.warn(`[peer ${id}] ${line}`) });
+  const channels = new PeerClientChannels(transport, gateway);
   let session: Promise<Client> | undefined;
   const open = (): Promise<Client> =>
-    (session = LocalConnection.open({ peer, clock, sessionTimeoutMs: CLIENT_SESSION_TIMEOUT_MS }).then((c) => new Client(c)));
+    (session = Client.connect({
+      endpoints: [id, ...zab.voters.filter((v) => v !== id)],
+      shuffleEndpoints: false,
+      open: peerOpener(peer, channels),
+      clock,
+      prng: createPrng((seed[0] ?? 0) ^ (id << 8)),
+      sessionTimeoutMs: CLIENT_SESSION_TIMEOUT_MS,
+    }));
   let stopping: Promise<void> | undefined;
   return {
     id,
@@ -102,8 +117,9 @@ export async function startTabPeer(config: TabConfig, events: PeerEvents = new P
     clock,
     dbName,
     recoveredZxid,
-    // A closed session, or an open that failed (the peer was not serving yet), is replaced by a new one.
-    client: () => (session === undefined ? open() : session.then((c) => (c.state === 'connected' ? c : open()), open)),
+    // An expired or closed session, or an open that failed (no peer was serving yet), is replaced by
+    // a new one; a disconnected one is kept: its calls wait while it moves to another peer.
+    client: () => (session === undefined ? open() : session.then((c) => (c.state === 'expired' || c.state === 'closed' ? open() : c), open)),
     dropClient: () => {
       const old = session;
       session = undefined;
@@ -111,6 +127,8 @@ export async function startTabPeer(config: TabConfig, events: PeerEvents = new P
     },
     stop: () =>
       (stopping ??= (async () => {
+        channels.close();
+        gateway.close();
         await peer.stop();
         await signaling.close();
         clock.close();

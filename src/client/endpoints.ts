@@ -10,9 +10,10 @@ export class EndpointRing<E> {
   private readonly order: E[];
   private next = 0;
 
-  constructor(endpoints: readonly E[], prng: Prng) {
+  /** `shuffle` false keeps the given order (a tab lists its own peer first). */
+  constructor(endpoints: readonly E[], prng: Prng, shuffle = true) {
     this.order = [...endpoints];
-    for (let i = this.order.length - 1; i > 0; i--) {
+    for (let i = shuffle ? this.order.length - 1 : 0; i > 0; i--) {
       const j = prng.int(i + 1);
       const a = this.order[i] as E;
       this.order[i] = this.order[j] as E;

@@ -36,6 +36,9 @@ import { after, sleep } from './timers.ts';
 
 export interface SessionOptions<E> {
   readonly endpoints: readonly E[];
+  /** Shuffle the endpoints once, as ZooKeeper's clients do to spread over the ensemble (default
+   * true); false tries them in the order given, the first first. */
+  readonly shuffleEndpoints?: boolean;
   readonly open: LinkOpener<E>;
   readonly clock: Clock;
   readonly prng: Prng;
@@ -45,7 +48,8 @@ export interface SessionOptions<E> {
   readonly connectTimeoutMs?: number;
   /** The first connect gives up after this many rounds over the endpoints. Default: unbounded. */
   readonly connectRounds?: number;
-  /** Backoff between rounds: from this, doubling. Default 50 ms. */
+  /** Backoff between rounds: from this, doubling. Default 10 ms: a follower refuses clients only
+   * while it syncs with a new leader, tens of ms, and a first retry that soon rides a failover. */
   readonly backoffFirstMs?: number;
   /** Backoff bound. Default: a third of the session timeout, at most 2,000 ms. */
   readonly backoffMaxMs?: number;
@@ -95,7 +99,7 @@ export class Session<E> implements ClientConnection {
   private constructor(private readonly options: SessionOptions<E>) {
     if (options.endpoints.length === 0) throw new KeeperError(Code.BADARGUMENTS, 'no endpoints to connect to');
     this.timeoutMs = options.sessionTimeoutMs ?? 10_000;
-    this.ring = new EndpointRing(options.endpoints, options.prng);
+    this.ring = new EndpointRing(options.endpoints, options.prng, options.shuffleEndpoints ?? true);
     this.lastHeard = this.lastSent = options.clock.now();
   }
 
@@ -360,7 +364,7 @@ export class Session<E> implements ClientConnection {
 
   private backoff(round: number): number {
     const max = this.options.backoffMaxMs ?? Math.min(2_000, Math.max(1, Math.floor(this.timeoutMs / 3)));
-    return backoffMs(round, this.options.backoffFirstMs ?? 50, max, this.options.prng);
+    return backoffMs(round, this.options.backoffFirstMs ?? 10, max, this.options.prng);
   }
 
   // ---- liveness ----

@@ -1,9 +1,12 @@
 // Opens WireLinks over WebSocket: ZooKeeper's client protocol to a peer's /zookeeper endpoint
-// (src/server/ws-client-server.ts), one packet per binary message. Uses the platform's WebSocket
+// (src/server/ws-client-server.ts), one or more packets per binary message. Uses the platform's WebSocket
 // (browsers, Deno, Node 22+) unless a constructor is passed in (Node 20: ws-opener-node.ts passes
 // the `ws` package's, which has the same interface). No node:* here: a page bundles this file.
+// Packets sent in one turn of the event loop leave as one message (write-coalescer.ts): the peer
+// reads them through its stream splitter.
 
 import { Code, KeeperError } from '../core/errors.ts';
+import { WriteCoalescer } from '../runtime/write-coalescer.ts';
 import type { LinkOpener } from './session-link.ts';
 import { WireLink, type PacketChannel } from './wire-link.ts';
 
@@ -60,6 +63,9 @@ function channelOver(socket: WebSocketLike): PacketChannel {
   let onData: (bytes: Uint8Array) => void = () => undefined;
   let onClose: (reason: string) => void = () => undefined;
   let closedHere = false;
+  const outbox = new WriteCoalescer((bytes) => {
+    if (socket.readyState === OPEN) socket.send(bytes);
+  });
   socket.onmessage = (event) => {
     const data = event.data;
     if (data instanceof ArrayBuffer) onData(new Uint8Array(data));
@@ -70,14 +76,14 @@ function channelOver(socket: WebSocketLike): PacketChannel {
     }
   };
   socket.onclose = (event) => {
+    outbox.discard();
     if (!closedHere) onClose(`code ${event.code}${event.reason === '' ? '' : ` ${event.reason}`}`);
   };
   return {
-    send: (bytes) => {
-      if (socket.readyState === OPEN) socket.send(bytes);
-    },
+    send: (bytes) => outbox.write(bytes),
     close: () => {
       closedHere = true;
+      outbox.flush();
       socket.close(1000);
     },
     onData: (listener) => {

@@ -39,6 +39,8 @@ const Tag = {
   'close-session': 17,
   revalidate: 18,
   'sync-reply': 19,
+  'client-data': 20,
+  'client-close': 21,
 } as const satisfies Record<PeerMessage['type'], number>;
 
 const States: readonly ServerState[] = ['LOOKING', 'FOLLOWING', 'LEADING', 'OBSERVING'];
@@ -121,6 +123,16 @@ export function encodePeerMessage(message: PeerMessage): Uint8Array {
       w.i64(message.session);
       w.i32(message.cxid);
       w.i64(message.zxid);
+      break;
+    case 'client-data':
+      w.i32(message.stream);
+      w.u8(message.toServer ? 1 : 0);
+      w.bytes(message.data);
+      break;
+    case 'client-close':
+      w.i32(message.stream);
+      w.u8(message.toServer ? 1 : 0);
+      w.string(message.reason);
       break;
     default:
       unreachable(message, 'unknown peer message type');
@@ -233,9 +245,26 @@ function readMessage(r: ByteReader): PeerMessage {
       const cxid = r.i32('cxid');
       return { type: 'sync-reply', session, cxid, zxid: readZxid(r, 'zxid') };
     }
+    case Tag['client-data']: {
+      const stream = r.i32('stream');
+      const toServer = readFlag(r, 'direction');
+      return { type: 'client-data', stream, toServer, data: r.bytes('client data', limits.client_packet_bytes_max) };
+    }
+    case Tag['client-close']: {
+      const stream = r.i32('stream');
+      const toServer = readFlag(r, 'direction');
+      return { type: 'client-close', stream, toServer, reason: r.string('reason', 1024) };
+    }
     default:
       return r.fail(`unknown peer message type tag ${tag}`, tagAt);
   }
+}
+
+function readFlag(r: ByteReader, what: string): boolean {
+  const at = r.offset;
+  const flag = r.u8(what);
+  if (flag > 1) r.fail(`${what}: ${flag} is not 0 or 1`, at);
+  return flag === 1;
 }
 
 function readTxns(r: ByteReader): Txn[] {

@@ -84,6 +84,25 @@ export interface SyncReplyMessage {
   readonly zxid: Zxid;
 }
 
+/**
+ * A client connection carried on a peer link (src/runtime/peer-client-channels.ts): ZooKeeper's
+ * packets, named by the opener's stream number and the direction. The runtime keeps these from the
+ * core, which never sees them.
+ */
+export interface ClientDataMessage {
+  readonly type: 'client-data';
+  readonly stream: number;
+  readonly toServer: boolean;
+  readonly data: Uint8Array;
+}
+export interface ClientCloseMessage {
+  readonly type: 'client-close';
+  readonly stream: number;
+  readonly toServer: boolean;
+  readonly reason: string;
+}
+export type ClientChannelMessage = ClientDataMessage | ClientCloseMessage;
+
 export type PeerMessage =
   | NotificationMessage
   | FollowerInfoMessage
@@ -103,7 +122,8 @@ export type PeerMessage =
   | CreateSessionMessage
   | CloseSessionMessage
   | RevalidateMessage
-  | SyncReplyMessage;
+  | SyncReplyMessage
+  | ClientChannelMessage;
 
 export type PeerMessageType = PeerMessage['type'];
 

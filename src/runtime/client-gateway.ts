@@ -11,7 +11,9 @@
 // order), each with its zxid. Watch events are written the moment the peer delivers them, which is
 // before the reply of the request whose txn triggered them: the peer delivers a Ready's events
 // synchronously and resolves its replies after, and a reply is written from the promise's own
-// reaction, so it never falls behind an event of a later Ready.
+// reaction, so it never falls behind an event of a later Ready. What one turn of the event loop
+// writes to a connection leaves as one send (write-coalescer.ts): a WebSocket message may hold
+// several packets, each with its length.
 //
 // The gateway closes a connection, never the peer, when: a packet is malformed (logged), the
 // client is silent for its session timeout, an auth fails (after its AUTHFAILED reply, as
@@ -37,14 +39,17 @@ import type { Zxid } from '../core/zxid.ts';
 import type { Clock } from './clock.ts';
 import { codeMapFor, type ErrorCodeMode } from './gateway-codes.ts';
 import type { Peer } from './peer.ts';
+import { WriteCoalescer } from './write-coalescer.ts';
 
 /** What a listener gives the gateway for one connection. */
 export interface ClientSocket {
-  /** Sends one framed packet (length prefix included). */
+  /** Sends framed packets (one or more, each with its length prefix). */
   send(bytes: Uint8Array): void;
   /** Closes the connection once what was sent has gone out; `reason` is for the client's eyes
    * where the transport can carry it (a WebSocket close reason). */
   close(reason: string): void;
+  /** False where the medium batches on its own (a peer link): each packet is sent at once. */
+  readonly coalesce?: boolean;
 }
 
 export interface ClientGatewayOptions {
@@ -148,6 +153,7 @@ export class GatewayConnection {
   /** Packets that arrived while the handshake was in flight. */
   private readonly early: Uint8Array[] = [];
   private readonly out: Outgoing[] = [];
+  private readonly outbox: WriteCoalescer;
   private session: SessionId | undefined;
   private timeoutMs: number;
   private lastHeard: number;
@@ -163,6 +169,7 @@ export class GatewayConnection {
     private readonly mode: ErrorCodeMode,
   ) {
     const { clock, tickMs } = gateway.options;
+    this.outbox = new WriteCoalescer((bytes) => socket.send(bytes), socket.coalesce === false ? 0 : undefined);
     this.lastHeard = clock.now();
     // Until the handshake says otherwise, a client gets the longest timeout the ensemble allows.
     this.timeoutMs = 20 * tickMs;
@@ -197,12 +204,14 @@ export class GatewayConnection {
 
   /** The client hung up (or the socket broke): forget the connection, keep the session. */
   hangUp(): void {
+    this.outbox.discard();
     this.shutDown();
   }
 
   /** Closes the connection (after the replies already written). */
   close(reason: string): void {
     if (this.state === 'closed') return;
+    this.outbox.flush();
     this.shutDown();
     this.socket.close(reason);
   }
@@ -364,7 +373,7 @@ export class GatewayConnection {
   private write(bytes: Uint8Array): void {
     if (this.state === 'closed') return;
     this.sent++;
-    this.socket.send(bytes);
+    this.outbox.write(bytes);
   }
 
   private watchSilence(): void {

@@ -21,8 +21,9 @@ import { ZabPeer } from '../core/zab/peer.ts';
 import type { ClientReply, Ready } from '../core/zab/ready.ts';
 import { treeMachineFactory } from '../core/zab/tree-machine.ts';
 import type { DurableStore } from '../storage/durable-store.ts';
-import type { Transport } from '../transport/transport.ts';
+import type { LinkInfo, Transport } from '../transport/transport.ts';
 import type { Clock } from './clock.ts';
+import { isClientChannelMessage } from './peer-client-channels.ts';
 import { PeerEvents, type PeerStatus } from './events.ts';
 import { ReplyWaiters, type ZxidReply } from './reply-waiters.ts';
 
@@ -45,7 +46,8 @@ type Input =
   | { readonly kind: 'connect'; readonly token: number; readonly request: ConnectRequest }
   | { readonly kind: 'close'; readonly session: SessionId; readonly cxid: number }
   | { readonly kind: 'revalidate'; readonly session: SessionId }
-  | { readonly kind: 'ping'; readonly session: SessionId };
+  | { readonly kind: 'ping'; readonly session: SessionId }
+  | { readonly kind: 'link'; readonly peer: PeerId; readonly up: boolean };
 
 export type WatchListener = (event: WatchedEvent) => void;
 export type SessionClosedListener = () => void;
@@ -57,9 +59,13 @@ export class Peer {
   private readonly watchers = new Map<SessionId, WatchListener>();
   private readonly closers = new Map<SessionId, SessionClosedListener>();
   private readonly unsubscribe: (() => void)[] = [];
+  /** Peers whose link the transport last reported up (to turn its link events into core inputs). */
+  private readonly linksUp = new Set<PeerId>();
   private idleWaiters: (() => void)[] = [];
   private state: 'running' | 'stopping' | 'stopped' | 'failed' = 'running';
   private pumping = false;
+  /** A pump is due in a microtask (kick). */
+  private kicked = false;
   private nextToken = 1;
   private counters = { messagesIn: 0, messagesOut: 0, persists: 0 };
 
@@ -157,7 +163,7 @@ export class Peer {
   }
 
   get isIdle(): boolean {
-    return this.state !== 'running' || (!this.pumping && this.queue.length === 0 && !this.zab.hasReady());
+    return this.state !== 'running' || (!this.pumping && !this.kicked && this.queue.length === 0 && !this.zab.hasReady());
   }
 
   status(): PeerStatus {
@@ -195,14 +201,30 @@ export class Peer {
   }
 
   private listen(options: PeerOptions): void {
+    for (const link of this.transport.links()) if (link.state === 'up') this.linksUp.add(link.peer);
     this.unsubscribe.push(
       options.clock.every(options.config.tickMs, () => this.enqueue({ kind: 'tick' })),
       this.transport.onMessage((from, message, generation) => {
+        if (isClientChannelMessage(message)) return; // PeerClientChannels' business, never the core's
         this.counters.messagesIn++;
         this.enqueue({ kind: 'message', from, message, generation });
       }),
-      this.transport.onLink((link) => this.events.emit({ type: 'link', link })),
+      this.transport.onLink((link) => {
+        this.events.emit({ type: 'link', link });
+        this.linkChanged(link);
+      }),
     );
+  }
+
+  /** A link that was up and is not any more is lost; one that comes up is new: both go to the core
+   * in turn with the messages (ZabPeer.linkLost / linkUp), so a follower rejoins as soon as its
+   * leader's link is gone rather than after syncLimit ticks of silence. */
+  private linkChanged(link: LinkInfo): void {
+    const up = link.state === 'up';
+    if (up === this.linksUp.has(link.peer)) return;
+    if (up) this.linksUp.add(link.peer);
+    else this.linksUp.delete(link.peer);
+    this.enqueue({ kind: 'link', peer: link.peer, up });
   }
 
   private detach(): void {
@@ -218,8 +240,15 @@ export class Peer {
     this.kick();
   }
 
+  /** Starts the driver loop in a microtask, so that inputs enqueued in one go (the requests of one
+   * client packet batch, a batch of peer messages) reach the core together and share one Ready. */
   private kick(): void {
-    if (!this.pumping) void this.pump();
+    if (this.pumping || this.kicked) return;
+    this.kicked = true;
+    queueMicrotask(() => {
+      this.kicked = false;
+      if (!this.pumping && this.state === 'running') void this.pump();
+    });
   }
 
   /** The driver loop. Only one runs at a time; it returns when there is nothing left to do. */
@@ -265,6 +294,8 @@ export class Peer {
         return z.revalidate(input.session);
       case 'ping':
         return z.ping(input.session);
+      case 'link':
+        return input.up ? z.linkUp(input.peer) : z.linkLost(input.peer);
     }
   }
 

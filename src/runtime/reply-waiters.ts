@@ -17,18 +17,19 @@ export interface ZxidReply {
   readonly zxid: Zxid | undefined;
 }
 
-const key = (session: SessionId, cxid: number): string => `${session}/${cxid}`;
-
 export class ReplyWaiters {
-  private readonly requests = new Map<string, Resolve<ZxidReply>>();
+  /** By session, then cxid (no string key to build per request: this runs for every one). */
+  private readonly requests = new Map<SessionId, Map<number, Resolve<ZxidReply>>>();
   private readonly connects = new Map<number, Resolve<ConnectAnswer>>();
 
   forRequest(session: SessionId, cxid: number): Promise<ZxidReply> {
-    const k = key(session, cxid);
-    if (this.requests.has(k)) {
+    let bySession = this.requests.get(session);
+    if (bySession === undefined) this.requests.set(session, (bySession = new Map()));
+    if (bySession.has(cxid)) {
       return Promise.reject(new KeeperError(Code.BADARGUMENTS, `cxid ${cxid} of session ${session} is already in flight`));
     }
-    return new Promise((resolve) => this.requests.set(k, resolve));
+    const waiting = bySession;
+    return new Promise((resolve) => waiting.set(cxid, resolve));
   }
 
   forConnect(token: number): Promise<ConnectAnswer> {
@@ -40,10 +41,11 @@ export class ReplyWaiters {
       this.settleConnect(r.cxid, r.connect);
       return;
     }
-    const k = key(r.session, r.cxid);
-    const done = this.requests.get(k);
-    if (done === undefined) return;
-    this.requests.delete(k);
+    const bySession = this.requests.get(r.session);
+    const done = bySession?.get(r.cxid);
+    if (bySession === undefined || done === undefined) return;
+    bySession.delete(r.cxid);
+    if (bySession.size === 0) this.requests.delete(r.session);
     done({ reply: r.reply, zxid: r.zxid });
   }
 
@@ -57,8 +59,9 @@ export class ReplyWaiters {
 
   failAll(code: ErrorCode): void {
     const error: Reply = { type: 'error', code };
-    for (const done of this.requests.values()) done({ reply: error, zxid: undefined });
+    const all = [...this.requests.values()];
     this.requests.clear();
+    for (const bySession of all) for (const done of bySession.values()) done({ reply: error, zxid: undefined });
     for (const [token] of this.connects) this.settleConnect(token, refused(code, 'the peer stopped'));
   }
 

@@ -16,6 +16,7 @@ import { deriveEnsembleKeys } from '../transport/webrtc/keys.ts';
 import { nodeWrtc } from '../transport/webrtc/node-wrtc.ts';
 import { browserOffersToNode, WebRtcTransport, type WebRtcTiming } from '../transport/webrtc/webrtc-transport.ts';
 import { ClientGateway } from '../runtime/client-gateway.ts';
+import { PeerClientChannels } from '../runtime/peer-client-channels.ts';
 import { startAdminServer, type AdminServer } from './admin-server.ts';
 import { startWsClientServer, type WsClientServer } from './ws-client-server.ts';
 import { startZkServer, type ZkServer } from './zk-server.ts';
@@ -149,7 +150,8 @@ export async function startNodePeer(options: NodePeerOptions): Promise<NodePeer>
   };
 }
 
-/** The ZooKeeper client port and, beside the admin endpoint, the same protocol over WebSocket. */
+/** The ZooKeeper client port and, beside the admin endpoint, the same protocol over WebSocket and
+ * over the peer links (client channels: how a tab's client reaches this peer). */
 async function serveClients(options: NodePeerOptions, peer: Peer, transport: WebRtcTransport, admin: AdminServer | undefined): Promise<{
   readonly zk: ZkServer;
   readonly ws: WsClientServer | undefined;
@@ -173,10 +175,12 @@ async function serveClients(options: NodePeerOptions, peer: Peer, transport: Web
     throw error;
   }
   const listening = zk;
+  const channels = new PeerClientChannels(transport, gateway);
   return {
     zk,
     ws,
     close: async () => {
+      channels.close();
       await listening.close();
       await ws?.close();
       gateway.close();

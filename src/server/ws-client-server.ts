@@ -1,6 +1,6 @@
 // ZooKeeper's client protocol over WebSocket, for pages and programs that run no peer of their own:
-// the same ClientGateway as the TCP port, one ZooKeeper packet per binary message with its length
-// prefix kept (so both ends share the stream splitter). By default a Node peer serves it on its
+// the same ClientGateway as the TCP port, whole ZooKeeper packets (one or more) per binary message,
+// each with its length prefix kept (so both ends share the stream splitter). By default a Node peer serves it on its
 // admin HTTP port at /zookeeper (ws://127.0.0.1:8080+N/zookeeper); standalone, it listens on its
 // own port. Connections here get exact error codes ('exact': the expected client is meshkeeper's
 // own, which knows them all). A text message is a protocol error and closes the connection.

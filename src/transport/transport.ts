@@ -29,6 +29,12 @@ export interface Transport {
   send(to: PeerId, message: PeerMessage): void;
   /** Subscribes; returns the unsubscribe function. */
   onMessage(handler: MessageHandler): () => void;
+  /**
+   * Link changes. A link that was 'up' and is not any more is lost, and the runtime tells the core at
+   * once (ZabPeer.linkLost: a follower of that peer rejoins without waiting syncLimit ticks), so report
+   * it as soon as the medium knows: a closed channel, a peer gone from signaling that misses a probe.
+   * A false report costs an election, never safety; a missed one is caught by the ping timeout.
+   */
   onLink(handler: LinkHandler): () => void;
   /** The current links, one per known peer. */
   links(): readonly LinkInfo[];

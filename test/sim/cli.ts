@@ -4,7 +4,9 @@
 //                                                                    each failure as a replay command
 // Options: --peers N (voters), --observers N, --ticks N, --faults all|none|crash,torn,partition,oneway,break,
 // --snap-count N, --zxid-counter-max N, --machine tree|register, --check-history on|off
-// (linearizability of the client history; on by default up to 5,000 ticks). A seed replays bit for bit.
+// (linearizability of the client history; on by default up to 20,000 ticks), --progress N (with
+// --seeds: a progress line every N seeds, so a soak stopped early still tells what ran).
+// A seed replays bit for bit.
 
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -16,6 +18,7 @@ interface CliOptions extends RunOptions {
   readonly seeds: number | undefined;
   readonly from: number;
   readonly workers: number;
+  readonly progress: number;
 }
 
 function parse(argv: readonly string[]): CliOptions {
@@ -53,6 +56,7 @@ function parse(argv: readonly string[]): CliOptions {
     seeds: args.has('seeds') ? num('seeds', 1) : undefined,
     from: num('from', 1),
     workers: num('workers', Math.max(1, Math.min(availableParallelism(), 4))),
+    progress: num('progress', 0),
   };
 }
 
@@ -64,6 +68,7 @@ await tsImport(${JSON.stringify(new URL('./worker.ts', import.meta.url).href)}, 
 async function runMany(options: CliOptions, count: number): Promise<number> {
   const seeds = Array.from({ length: count }, (_, i) => options.from + i);
   let failures = 0;
+  let unknown = 0;
   let done = 0;
   const started = Date.now();
   const worker = async (): Promise<void> => {
@@ -72,10 +77,10 @@ async function runMany(options: CliOptions, count: number): Promise<number> {
     try {
       for (let seed = seeds.shift(); seed !== undefined; seed = seeds.shift()) {
         const run: RunOptions = { ...options, seed };
-        const summary = await new Promise<RunSummary>((resolve, reject) => {
+        const summary = await new Promise<Pick<RunSummary, 'ok' | 'violations'> & Partial<RunSummary>>((resolve, reject) => {
           const onError = (e: Error): void => reject(e);
           w.once('error', onError);
-          w.once('message', (s: RunSummary) => {
+          w.once('message', (s: Pick<RunSummary, 'ok' | 'violations'> & Partial<RunSummary>) => {
             w.off('error', onError);
             resolve(s);
           });
@@ -85,6 +90,13 @@ async function runMany(options: CliOptions, count: number): Promise<number> {
         if (!summary.ok) {
           failures++;
           console.log(`FAIL ${replayCommandFor(run)}  # ${summary.violations[0] ?? ''}`);
+        } else if (summary.linearizable === 'unknown') {
+          // Not a violation, and not a proof either: the history search ran out of budget.
+          unknown++;
+          console.log(`UNKNOWN ${replayCommandFor(run)}  # ${(summary.historyNote ?? '').slice(0, 200)}`);
+        }
+        if (options.progress > 0 && done % options.progress === 0) {
+          console.log(JSON.stringify({ progress: done, failures, unknown, lastSeed: seed, ms: Date.now() - started }));
         }
       }
     } finally {
@@ -92,7 +104,7 @@ async function runMany(options: CliOptions, count: number): Promise<number> {
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.workers, count) }, worker));
-  console.log(JSON.stringify({ seeds: done, failures, ms: Date.now() - started }));
+  console.log(JSON.stringify({ seeds: done, failures, unknown, ms: Date.now() - started }));
   return failures;
 }
 

@@ -13,6 +13,10 @@ import type { Prng } from '../../src/core/util/prng.ts';
 import type { ClientReply } from '../../src/core/zab/ready.ts';
 import type { HistoryOp } from './history.ts';
 import { registerData, registerValue } from './register-machine.ts';
+import type { Delivery } from '../../src/core/watches/registry.ts';
+import type { Zxid } from '../../src/core/zxid.ts';
+import { WatchChecker } from './checkers/watches.ts';
+import { extraOp } from './workload-extras.ts';
 
 export interface ClientOptions {
   /** Connect through createSession (a machine with sessions), or use fixed session ids. */
@@ -48,6 +52,8 @@ interface SimClient {
   lastSent: number;
   /** Moved to another peer with a live session: tell it (revalidate) before anything else. */
   moved: boolean;
+  /** The last sequential node this client created (a candidate for delete). */
+  lastSequential: string | undefined;
   /** Numbers the client's connections for the history (see HistoryOp.connection). */
   connection: number;
   outstanding: HistoryOp[];
@@ -59,6 +65,9 @@ export class SimClients {
   private readonly clients: SimClient[] = [];
   /** Sessions and cxids whose reply we stopped waiting for. */
   private readonly abandoned = new Set<string>();
+  /** Reads in flight (`session/cxid`): their path, and whether they set a watch. */
+  private readonly reads = new Map<string, { readonly path: string; readonly watch: boolean }>();
+  readonly watches = new WatchChecker();
 
   constructor(
     private readonly prng: Prng,
@@ -67,7 +76,7 @@ export class SimClients {
   ) {
     for (let i = 0; i < options.clients; i++) {
       const session = options.sessions ? undefined : asSessionId(1000 + i);
-      this.clients.push({ index: i, session, connecting: undefined, peer: prng.pick(peers), nextCxid: 1, lastSent: 0, moved: false, connection: i * 1_000_000, outstanding: [] });
+      this.clients.push({ index: i, session, connecting: undefined, peer: prng.pick(peers), nextCxid: 1, lastSent: 0, moved: false, lastSequential: undefined, connection: i * 1_000_000, outstanding: [] });
     }
   }
 
@@ -134,6 +143,10 @@ export class SimClients {
       c.session = undefined;
       return;
     }
+    if (this.options.sessions && this.prng.chance(0.15)) {
+      this.issueExtra(c, session, now, host);
+      return;
+    }
     const path = this.prng.pick(this.options.paths);
     const cxid = c.nextCxid++;
     const roll = this.prng.next();
@@ -154,8 +167,11 @@ export class SimClients {
       op = { ...base, path: `/e${c.index}`, kind: 'write', value };
       request = { type: 'create', path: `/e${c.index}`, data: registerData(value), acl: OPEN_ACL_UNSAFE, mode: CreateMode.EPHEMERAL };
     } else if (roll < 0.9) {
+      // A third of the reads set a watch (the registry of the peer that answers keeps it).
+      const watch = this.options.sessions && this.prng.chance(0.33);
       op = { ...base, kind: 'read', op: { type: 'getData', path } };
-      request = { type: 'getData', path, watch: false };
+      request = { type: 'getData', path, watch };
+      this.reads.set(`${session}/${cxid}`, { path, watch });
     } else {
       op = { ...base, kind: 'sync', op: { type: 'sync', path } };
       request = { type: 'sync', path };
@@ -169,7 +185,47 @@ export class SimClients {
     host.submit(c.peer, session, cxid, request);
   }
 
-  onReply(now: number, r: ClientReply): void {
+  private issueExtra(c: SimClient, session: SessionId, now: number, host: ClientHost): void {
+    const extra = extraOp(this.prng, c.index, c.lastSequential);
+    const cxid = c.nextCxid++;
+    const op: HistoryOp = { client: c.index, session, connection: c.connection, cxid, path: extra.path, kind: extra.kind, invokedAt: now, outcome: 'pending' };
+    if (extra.request.type === 'exists') this.reads.set(`${session}/${cxid}`, { path: extra.path, watch: extra.request.watch });
+    if (extra.request.type === 'delete' && extra.path === c.lastSequential) c.lastSequential = undefined;
+    this.history.push(op);
+    c.outstanding.push(op);
+    if (!host.isUp(c.peer)) {
+      this.reconnect(c, now);
+      return;
+    }
+    host.submit(c.peer, session, cxid, extra.request);
+  }
+
+  /** A watch event the session's peer delivered (triggered by the txn at `zxid`). */
+  onWatch(peer: PeerId, d: Delivery, zxid: Zxid): void {
+    this.watches.event(d.session, peer, d.event.path, d.event.type, zxid);
+  }
+
+  /** The reply to a read: what it saw of its node, for the watch checker (even if abandoned, and
+   * in the quiet phase, when clients no longer act on replies). */
+  watchedRead(peer: PeerId, r: ClientReply): void {
+    const key = `${r.session}/${r.cxid}`;
+    const read = this.reads.get(key);
+    if (read === undefined) return;
+    this.reads.delete(key);
+    const reply = r.reply;
+    const seen =
+      reply.type === 'getData' ? `${reply.stat.czxid}/${reply.stat.mzxid}`
+      : reply.type === 'exists' ? (reply.stat === null ? 'absent' : `${reply.stat.czxid}/${reply.stat.mzxid}`)
+      : reply.type === 'error' && reply.code === Code.NONODE ? 'absent'
+      : undefined;
+    if (seen === undefined) return;
+    // getData on a missing node sets no watch; exists sets one either way.
+    if (read.watch && reply.type !== 'error') this.watches.armed(r.session, peer, read.path, seen);
+    else this.watches.read(r.session, peer, read.path, seen);
+  }
+
+  onReply(now: number, r: ClientReply, peer?: PeerId): void {
+    if (peer !== undefined) this.watchedRead(peer, r);
     const c = this.clients.find((x) => x.session === r.session);
     if (c === undefined || this.abandoned.has(`${r.session}/${r.cxid}`)) return;
     const head = c.outstanding[0];
@@ -209,6 +265,10 @@ export class SimClients {
       return;
     }
     op.outcome = 'ok';
+    if (reply.type === 'create' && op.path.startsWith('/q/')) {
+      const c = this.clients[op.client];
+      if (c !== undefined) c.lastSequential = reply.path;
+    }
     if (reply.type === 'getData') op.result = registerValue(reply.data);
     if (r.zxid !== undefined) op.zxid = r.zxid;
   }

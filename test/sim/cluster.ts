@@ -11,7 +11,8 @@ import type { StateMachineFactory } from '../../src/core/zab/machine.ts';
 import { ZabPeer } from '../../src/core/zab/peer.ts';
 import type { Ready } from '../../src/core/zab/ready.ts';
 import { newZabStats, type ZabStats } from '../../src/core/zab/stats.ts';
-import { ZXID_ZERO } from '../../src/core/zxid.ts';
+import type { Delivery } from '../../src/core/watches/registry.ts';
+import { ZXID_ZERO, type Zxid } from '../../src/core/zxid.ts';
 import { ZabChecker } from './checkers/zab-properties.ts';
 import { MemoryNetwork } from './network.ts';
 import { createRegisterMachine } from './register-machine.ts';
@@ -37,6 +38,9 @@ export interface SimPeer {
 }
 
 export type ReplyListener = (peer: PeerId, reply: import('../../src/core/zab/ready.ts').ClientReply) => void;
+export type WatchListener = (peer: PeerId, delivery: Delivery, zxid: Zxid) => void;
+/** A peer's watch registry is gone (crash, or its machine replaced by a SNAP). */
+export type ForgetListener = (peer: PeerId) => void;
 
 export class Cluster {
   readonly ids: PeerId[];
@@ -47,6 +51,8 @@ export class Cluster {
   readonly stepsPerTick: number;
   step = 0;
   onReply: ReplyListener = () => {};
+  onWatch: WatchListener = () => {};
+  onForget: ForgetListener = () => {};
   /** Trace lines (role changes etc.), kept for scenario output. */
   readonly log: string[] = [];
   logEnabled = false;
@@ -64,6 +70,14 @@ export class Cluster {
     this.stepsPerTick = options.stepsPerTick ?? 10;
     this.network = new MemoryNetwork(this.prng.fork(), { delayMin: options.delayMin ?? 1, delayMax: options.delayMax ?? 4 });
     this.machine = options.machine ?? createRegisterMachine;
+    // What the network can tell (a crash, a broken link, a restart) reaches the live end at once.
+    this.network.onLink = (self, peer, up) => {
+      const p = this.peers.get(self);
+      if (p?.core === undefined) return;
+      if (up) p.core.linkUp(peer);
+      else p.core.linkLost(peer);
+      this.drive(p);
+    };
     for (const id of this.ids) {
       const sim: SimPeer = { id, store: new MemoryStore(), core: undefined, tornNext: undefined };
       this.peers.set(id, sim);
@@ -173,8 +187,24 @@ export class Cluster {
       if (this.logEnabled && t.type === 'established') this.log.push(`${this.tick}: peer ${id} established epoch ${t.epoch}`);
     }
     for (const a of r.applied) this.checker.applied(id, a.txn);
-    if (r.applied.length > 0) this.checker.digest(id, core.machine.lastZxid, core.machine.digest());
-    for (const reply of r.replies) this.onReply(id, reply);
+    if (r.applied.length > 0) {
+      this.checker.digest(id, core.machine.lastZxid, core.machine.digest());
+      this.checker.ephemerals(id, core.machine);
+    }
+    if (r.trace.some((t) => t.type === 'restored')) this.onForget(id);
+    // Watch events and replies in the one order the Ready prescribes (ZooKeeper's per-connection stream).
+    let events = 0;
+    const eventsUpTo = (n: number): void => {
+      for (; events < n; events++) {
+        const a = r.applied[events]!;
+        for (const d of a.deliveries) this.onWatch(id, d, a.txn.header.zxid);
+      }
+    };
+    r.replies.forEach((reply, i) => {
+      eventsUpTo(r.replyAfter?.[i] ?? r.applied.length);
+      this.onReply(id, reply);
+    });
+    eventsUpTo(r.applied.length);
   }
 
   crash(id: PeerId): void {
@@ -184,6 +214,7 @@ export class Cluster {
     p.core = undefined;
     p.tornNext = undefined;
     this.network.crash(id, this.ids);
+    this.onForget(id);
     if (this.logEnabled) this.log.push(`${this.tick}: peer ${id} crashed`);
   }
 
@@ -198,6 +229,7 @@ export class Cluster {
     if (p.core !== undefined) return;
     this.network.restart(id);
     this.start(p);
+    this.network.linksUp(id, this.ids);
     if (this.logEnabled) this.log.push(`${this.tick}: peer ${id} restarted`);
   }
 

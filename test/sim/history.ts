@@ -34,17 +34,25 @@ export interface HistoryOp {
   zxid?: number;
 }
 
-/** The entries the linearizability checker takes; ops still pending count as unknown. */
-export function toCheckerHistory(history: readonly HistoryOp[]): HistoryEntry[] {
+/**
+ * The entries the linearizability checker takes; ops still pending count as unknown. `zxidOf`
+ * tells where a write took effect (undefined: it never did), which the checker uses only to order
+ * its search.
+ */
+export function toCheckerHistory(
+  history: readonly HistoryOp[],
+  zxidOf?: (session: number, cxid: number) => number | undefined,
+): HistoryEntry[] {
   const entries: HistoryEntry[] = [];
   for (const h of history) {
     if (h.op === undefined) continue;
     const { answer, returnedAt } = h;
     const answered = (h.outcome === 'ok' || h.outcome === 'fail') && answer !== undefined && returnedAt !== undefined;
+    const hint = zxidOf === undefined || h.kind !== 'write' ? {} : { hint: zxidOf(h.session, h.cxid) ?? Infinity };
     entries.push(
       answered
-        ? { session: h.connection, op: h.op, invokeTick: h.invokedAt, responseTick: returnedAt, result: answer }
-        : { session: h.connection, op: h.op, invokeTick: h.invokedAt, responseTick: undefined },
+        ? { session: h.connection, op: h.op, invokeTick: h.invokedAt, responseTick: returnedAt, result: answer, ...hint }
+        : { session: h.connection, op: h.op, invokeTick: h.invokedAt, responseTick: undefined, ...hint },
     );
   }
   return entries;

@@ -13,6 +13,11 @@
 //     as it fits the current state: moving it earlier can break no order that placing it later
 //     keeps, so no branch is lost;
 //   - an op with an unknown outcome is either applied (when its turn allows) or skipped (any time).
+// Ops may carry an order hint (the simulator knows each txn's zxid): among the branches at a node,
+// the search tries hinted ones first, in hint order, and skips an unknown op that never took effect
+// before anything else. A hint only orders the branches, never removes one: the verdict is the same
+// with or without it, but a correct history is found along the first path instead of after a long
+// backtracking search that may exhaust the budget.
 // The search is generic in the model state S; it stops after `budget` expanded nodes.
 
 export type StepResult<S> = { readonly ok: true; readonly state: S } | { readonly ok: false; readonly why: string };
@@ -31,6 +36,9 @@ export interface SearchOp<S> {
   /** The state after the op, or why its recorded result cannot happen in `state`. */
   step(state: S): StepResult<S>;
   readonly label: string;
+  /** Where the op took effect in the system's own order (a zxid), if known; Infinity: it never
+   * did (for an unknown outcome) or it is not known. Only orders the search's branches. */
+  readonly hint?: number;
 }
 
 export interface SearchModel<S> {
@@ -48,6 +56,8 @@ interface Move<S> {
   readonly lane: number;
   readonly state: S;
   readonly skipped: boolean;
+  /** Branch order: lower first. */
+  readonly rank: number;
 }
 
 interface Frame<S> {
@@ -74,7 +84,7 @@ export function searchLinearization<S>(ops: readonly SearchOp<S>[], model: Searc
     for (let lane = 0; lane < lanes.length; lane++) {
       const op = at(lane);
       if (op === undefined || op.kind !== 'pure' || (op.ordered && op.invoke > bound)) continue;
-      if (op.step(state).ok) return [{ lane, state, skipped: false }];
+      if (op.step(state).ok) return [{ lane, state, skipped: false, rank: 0 }];
     }
     const moves: Move<S>[] = [];
     for (let lane = 0; lane < lanes.length; lane++) {
@@ -82,12 +92,14 @@ export function searchLinearization<S>(ops: readonly SearchOp<S>[], model: Searc
       if (op === undefined || op.kind === 'pure') continue;
       const turn = !op.ordered || op.invoke <= bound;
       const result = turn ? op.step(state) : undefined;
-      if (result?.ok === true) moves.push({ lane, state: result.state, skipped: false });
+      const hint = op.hint ?? Infinity;
+      if (result?.ok === true) moves.push({ lane, state: result.state, skipped: false, rank: hint });
       if (op.kind === 'maybe' && (result?.ok !== true || model.key(result.state) !== model.key(state))) {
-        moves.push({ lane, state, skipped: true });
+        // An unknown op with a known place is tried applied first; one that never took effect, skipped first.
+        moves.push({ lane, state, skipped: true, rank: op.hint === Infinity ? -1 : Infinity });
       }
     }
-    return moves;
+    return moves.length > 1 ? moves.sort((a, b) => a.rank - b.rank) : moves;
   }
 
   const visited = new Set<string>([keyOf(model.init)]);

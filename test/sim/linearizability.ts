@@ -56,6 +56,12 @@ export interface HistoryEntry {
   readonly responseTick: number | undefined;
   /** Required when responseTick is set. */
   readonly result?: OpResult;
+  /**
+   * Where the op took effect in the system's own order (e.g. its txn's zxid), when the harness
+   * knows it; Infinity when it knows the op never took effect. The search tries this order first;
+   * the verdict does not depend on it (see linearizability-search.ts).
+   */
+  readonly hint?: number;
 }
 
 export interface CheckOptions {
@@ -104,6 +110,7 @@ function partition(history: readonly HistoryEntry[]): [string, SearchOp<ZState>[
       invoke: entry.invokeTick,
       response: entry.responseTick ?? Infinity,
       label: labelOf(entry, index),
+      ...(entry.hint === undefined ? {} : { hint: entry.hint }),
     };
     for (const [path, part] of compiled.parts) {
       const ops = byPath.get(path) ?? [];

@@ -2,6 +2,8 @@
 // reliable while up. Anything that loses a message (a partition, a crashed peer, an explicit break)
 // breaks the link: both directions move to a new generation and what was in flight is dropped, so
 // within one generation a link never has a gap, as the core assumes of real data channels.
+// A crash and an explicit break are reported to both ends (onLink, as a real transport hears a
+// closed channel or a peer leaving signaling); a partition is not: only silence tells there.
 
 import type { PeerMessage } from '../../src/core/messages.ts';
 import type { PeerId } from '../../src/core/util/ids.ts';
@@ -35,6 +37,8 @@ export class MemoryNetwork {
   private seq = 0;
   sent = 0;
   dropped = 0;
+  /** Tells the cluster that `self`'s link to `peer` was lost (up = false) or came up. */
+  onLink: (self: PeerId, peer: PeerId, up: boolean) => void = () => {};
 
   constructor(
     private readonly prng: Prng,
@@ -49,7 +53,7 @@ export class MemoryNetwork {
     this.sent++;
     if (this.down.has(from) || this.down.has(to) || this.blocked.has(dirKey(from, to))) {
       this.dropped++;
-      this.breakLink(from, to);
+      this.newGeneration(from, to);
       return;
     }
     const delay = this.options.delayMin + this.prng.int(this.options.delayMax - this.options.delayMin + 1);
@@ -74,8 +78,14 @@ export class MemoryNetwork {
     return this.queue.length;
   }
 
-  /** Breaks the link a<->b: new generation, in-flight messages both ways lost. */
+  /** Breaks the link a<->b: new generation, in-flight messages both ways lost; both ends hear it. */
   breakLink(a: PeerId, b: PeerId): void {
+    this.newGeneration(a, b);
+    this.onLink(a, b, false);
+    this.onLink(b, a, false);
+  }
+
+  private newGeneration(a: PeerId, b: PeerId): void {
     this.generations.set(linkKey(a, b), this.generation(a, b) + 1);
     this.lastDeliverAt.delete(dirKey(a, b));
     this.lastDeliverAt.delete(dirKey(b, a));
@@ -84,7 +94,7 @@ export class MemoryNetwork {
   /** Messages from `from` to `to` are lost until healed (a one-way partition). */
   block(from: PeerId, to: PeerId): void {
     this.blocked.add(dirKey(from, to));
-    this.breakLink(from, to);
+    this.newGeneration(from, to);
   }
 
   /** Splits the peers into groups that cannot talk to each other. */
@@ -106,11 +116,17 @@ export class MemoryNetwork {
   /** A crashed peer loses every link. */
   crash(peer: PeerId, all: readonly PeerId[]): void {
     this.down.add(peer);
-    for (const other of all) if (other !== peer) this.breakLink(peer, other);
+    for (const other of all) if (other !== peer) this.newGeneration(peer, other);
+    for (const other of all) if (other !== peer && !this.down.has(other)) this.onLink(other, peer, false);
   }
 
   restart(peer: PeerId): void {
     this.down.delete(peer);
+  }
+
+  /** The restarted `peer`'s links are up again: the live peers hear it. */
+  linksUp(peer: PeerId, all: readonly PeerId[]): void {
+    for (const other of all) if (other !== peer && !this.down.has(other)) this.onLink(other, peer, true);
   }
 
   private insert(e: Envelope): void {

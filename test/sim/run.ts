@@ -14,6 +14,7 @@ import { checkHistory } from './linearizability.ts';
 import { FaultInjector, type FaultCounts, type FaultKind } from './faults.ts';
 import { createRegisterMachine, registerData } from './register-machine.ts';
 import { TreeMachine, treeMachineFactory } from '../../src/core/zab/tree-machine.ts';
+import { missingEphemerals, ownersNotLive } from './checkers/ephemerals.ts';
 
 export interface RunOptions {
   readonly seed: number;
@@ -26,9 +27,9 @@ export interface RunOptions {
   readonly zxidCounterMax?: number;
   /** The replicated state machine: the DataTree with the request pipeline (default), or registers. */
   readonly machine?: 'tree' | 'register';
-  /** Check the client history for linearizability at the end (default: runs up to 5,000 ticks,
-   * where the search stays fast; never for the register machine, whose setData creates a missing
-   * node unlike ZooKeeper). */
+  /** Check the client history for linearizability at the end (default: runs up to 20,000 ticks,
+   * where the search, guided by the delivered zxids, takes seconds; never for the register machine,
+   * whose setData creates a missing node unlike ZooKeeper). */
   readonly checkHistory?: boolean;
   /** Search nodes per path the linearizability check may spend before answering unknown. */
   readonly historyBudget?: number;
@@ -50,8 +51,14 @@ export interface RunSummary {
   readonly syncMismatch: number;
   readonly faults: FaultCounts;
   readonly messages: number;
+  /** Watch events the watch checker saw, sweep txns (deleteContainer) and sequential creates delivered. */
+  readonly watchEvents: number;
+  readonly sweeps: number;
+  readonly sequentialCreates: number;
   /** The client history's linearizability verdict (unknown: the search budget ran out). */
   readonly linearizable: boolean | 'unknown' | 'skipped';
+  /** Why the history check gave up (its budget ran out), when it did. */
+  readonly historyNote?: string;
 }
 
 export function runSimulation(options: RunOptions): RunSummary {
@@ -66,6 +73,8 @@ export function runSimulation(options: RunOptions): RunSummary {
       initLimit: 10,
       syncLimit: 5,
       snapCount: options.snapCount ?? 200,
+      // Containers and TTL nodes are swept every half second of txn time.
+      sweepTicks: 5,
       ...(options.zxidCounterMax === undefined ? {} : { zxidCounterMax: options.zxidCounterMax }),
     },
   });
@@ -78,10 +87,12 @@ export function runSimulation(options: RunOptions): RunSummary {
     timeoutSteps: 40 * cluster.stepsPerTick,
     pingSteps: 3 * cluster.stepsPerTick,
   });
-  cluster.onReply = (_peer, reply) => {
+  cluster.onReply = (peer, reply) => {
     if (clients.isConnectReply(reply)) clients.onConnected(reply);
-    else clients.onReply(cluster.step, reply);
+    else clients.onReply(cluster.step, reply, peer);
   };
+  cluster.onWatch = (peer, delivery, zxid) => clients.onWatch(peer, delivery, zxid);
+  cluster.onForget = (peer) => clients.watches.forget(peer);
   const host = {
     submit: cluster.submit.bind(cluster),
     isUp: cluster.isUp.bind(cluster),
@@ -91,7 +102,7 @@ export function runSimulation(options: RunOptions): RunSummary {
     revalidate: cluster.revalidate.bind(cluster),
   };
   const faults = new FaultInjector(prng.fork(), new Set(options.faults));
-  const violations = (): string[] => [...cluster.checker.violations, ...clients.violations];
+  const violations = (): string[] => [...cluster.checker.violations, ...clients.violations, ...clients.watches.violations];
 
   for (let t = 0; t < options.ticks && violations().length === 0; t++) {
     faults.tick(cluster);
@@ -100,11 +111,14 @@ export function runSimulation(options: RunOptions): RunSummary {
   const extra: string[] = [];
   if (violations().length === 0) extra.push(...quietPhase(cluster, faults, clients));
   let linearizable: RunSummary['linearizable'] = 'skipped';
-  const check = options.checkHistory ?? options.ticks <= 5000;
+  let historyNote: string | undefined;
+  const check = options.checkHistory ?? options.ticks <= 20_000;
   if (check && options.machine !== 'register' && extra.length === 0 && violations().length === 0) {
-    const verdict = checkHistory(toCheckerHistory(clients.history), { budget: options.historyBudget ?? 20_000 });
+    const zxidOf = (session: number, cxid: number): number | undefined => cluster.checker.zxidOfRequest(session, cxid);
+    const verdict = checkHistory(toCheckerHistory(clients.history, zxidOf), { budget: options.historyBudget ?? 20_000 });
     linearizable = verdict.ok;
     if (verdict.ok === false) extra.push(`Linearizability: ${verdict.explanation}`);
+    if (verdict.ok === 'unknown') historyNote = verdict.explanation.slice(0, 2000);
   }
   const all = [...violations(), ...extra];
   const stats = cluster.totalStats();
@@ -124,7 +138,11 @@ export function runSimulation(options: RunOptions): RunSummary {
     syncMismatch: stats.syncMismatch,
     faults: faults.counts,
     messages: cluster.network.sent,
+    watchEvents: clients.watches.events,
+    sweeps: cluster.checker.sweeps,
+    sequentialCreates: cluster.checker.sequentialCreates,
     linearizable,
+    ...(historyNote === undefined ? {} : { historyNote }),
   };
 }
 
@@ -136,9 +154,11 @@ function quietPhase(cluster: Cluster, faults: FaultInjector, clients: SimClients
   let submitted = false;
   let probeCxid = 0;
   let probeZxid: Zxid | undefined;
-  cluster.onReply = (_peer, reply) => {
+  cluster.onReply = (peer, reply) => {
     // Any answer with a zxid went through consensus, even an error txn.
     if (reply.session === probe && reply.zxid !== undefined) probeZxid = reply.zxid;
+    // A read still in flight may set a watch now: the watch checker must know of it.
+    else clients.watchedRead(peer, reply);
   };
   for (let t = 0; t < 300 && probeZxid === undefined; t++) {
     const leader = cluster.leader();
@@ -168,20 +188,23 @@ function quietPhase(cluster: Cluster, faults: FaultInjector, clients: SimClients
       break;
     }
   }
-  problems.push(...ephemeralsOfLiveSessions(cluster));
+  problems.push(...ephemeralChecks(cluster, clients));
   return [...problems, ...cluster.checker.violations];
 }
 
-/** An ephemeral exists iff its session is live: no replica keeps one of a closed session. */
-function ephemeralsOfLiveSessions(cluster: Cluster): string[] {
+/** "An ephemeral exists iff its session is live" on every replica once the run is quiet (see
+ * checkers/ephemerals.ts); the client workload only ever removes its /e{i} by ending its session. */
+function ephemeralChecks(cluster: Cluster, clients: SimClients): string[] {
   const problems: string[] = [];
+  const acked = clients.history
+    .filter((h) => h.kind === 'write' && h.outcome === 'ok' && /^\/e\d+$/.test(h.path))
+    .map((h) => ({ path: h.path, session: asSessionId(h.session) }));
   for (const id of cluster.ids) {
     const machine = cluster.core(id).machine;
     if (!(machine instanceof TreeMachine)) continue;
-    const live = new Set(machine.table.ids());
-    for (const owner of machine.tree.sessionsWithEphemerals()) {
-      if (!live.has(owner)) problems.push(`Ephemeral: peer ${id} keeps ephemerals of closed session ${owner}`);
-    }
+    for (const owner of ownersNotLive(machine)) problems.push(`Ephemeral: peer ${id} keeps ephemerals of closed session ${owner}`);
+    const missing = missingEphemerals(machine, acked)[0];
+    if (missing !== undefined) problems.push(`Ephemeral: peer ${id} lacks ${missing.path} of live session ${missing.session}`);
   }
   return problems;
 }

@@ -89,6 +89,8 @@ export const peerMessageArbs: { readonly [K in PeerMessage['type']]: fc.Arbitrar
   'close-session': fc.record({ type: fc.constant('close-session' as const), session: sessionArb, cxid: int32 }),
   revalidate: fc.record({ type: fc.constant('revalidate' as const), session: sessionArb }),
   'sync-reply': fc.record({ type: fc.constant('sync-reply' as const), session: sessionArb, cxid: int32, zxid: zxidArb }),
+  'client-data': fc.record({ type: fc.constant('client-data' as const), stream: int32, toServer: fc.boolean(), data: fc.uint8Array({ maxLength: 256 }) }),
+  'client-close': fc.record({ type: fc.constant('client-close' as const), stream: int32, toServer: fc.boolean(), reason: fc.string({ maxLength: 64 }) }),
 };
 
 export const peerMessageArb: fc.Arbitrary<PeerMessage> = fc.oneof(...Object.values(peerMessageArbs));

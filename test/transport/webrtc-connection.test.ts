@@ -103,6 +103,33 @@ describe('one WebRTC connection', () => {
     expect(a.got[0]).toEqual(Uint8Array.of(4));
   });
 
+  it('messages sent in one turn leave as a few batch frames and arrive whole and in order', async () => {
+    const { a, b, until } = await upPair();
+    const sent: Uint8Array[] = [];
+    const sp = raw(a.conn).sp;
+    const send = sp.send.bind(sp);
+    let frames = 0;
+    sp.send = (bytes) => {
+      frames++;
+      send(bytes);
+    };
+    // 2,000 messages of 1 to 200 bytes (about 200 KiB: several 64 KiB batches), one of 100 KiB between them.
+    for (let i = 0; i < 2_000; i++) {
+      const m = Uint8Array.from({ length: 1 + (i % 200) }, (_, k) => (i + k) & 0xff);
+      sent.push(m);
+      a.conn.send(m);
+      if (i === 1_000) {
+        const big = new Uint8Array(100 * 1024).fill(i & 0xff);
+        sent.push(big);
+        a.conn.send(big);
+      }
+    }
+    await until(() => b.got.length === sent.length, 'every message');
+    expect(b.got.map((m) => m.length)).toEqual(sent.map((m) => m.length));
+    expect(b.got.every((m, i) => Buffer.from(m).equals(Buffer.from(sent[i] as Uint8Array)))).toBe(true);
+    expect(frames).toBeLessThan(20);
+  });
+
   it('a malformed frame closes the connection, and both ends say why', async () => {
     const { a, b, until } = await upPair();
     raw(a.conn).sp.send(Uint8Array.of(99, 1, 2));

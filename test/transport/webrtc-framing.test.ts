@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { chunkMessage, decodeFrame, encodeControl, isFrameError, Reassembler, type Frame } from '../../src/transport/webrtc/framing.ts';
+import {
+  batchFrameBytes, chunkMessage, decodeFrame, encodeBatch, encodeControl, isFrameError, Reassembler, type Frame,
+} from '../../src/transport/webrtc/framing.ts';
 
 const bytes = (n: number): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (i * 31 + 7) & 0xff);
 
@@ -47,7 +49,7 @@ describe('data channel framing', () => {
   });
 
   it('control frames round-trip', () => {
-    const frames: Exclude<Frame, { kind: 'data' }>[] = [
+    const frames: Exclude<Frame, { kind: 'data' | 'batch' }>[] = [
       { kind: 'ping', stamp: 1234.5 },
       { kind: 'pong', stamp: 99 },
       { kind: 'hello', version: 1, from: 3, to: 7, nonce: bytes(32) },
@@ -64,5 +66,25 @@ describe('data channel framing', () => {
     expect(decodeFrame(Uint8Array.of(3, 1, 2))).toMatchObject({ kind: 'error', reason: /malformed ping/ });
     expect(decodeFrame(Uint8Array.of(5, 1, 2))).toMatchObject({ kind: 'error', reason: /malformed hello/ });
     expect(decodeFrame(Uint8Array.of(7, 0))).toMatchObject({ kind: 'error', reason: /malformed accept/ });
+  });
+
+  it('a batch frame carries several whole messages, empty ones included, in order', () => {
+    const messages = [bytes(10), new Uint8Array(0), bytes(300), bytes(1)];
+    const frame = encodeBatch(messages);
+    expect(frame.length).toBe(batchFrameBytes(messages));
+    expect(frame.length).toBe(1 + 4 * 4 + 311);
+    const decoded = decodeFrame(frame);
+    expect(decoded.kind).toBe('batch');
+    if (decoded.kind !== 'batch') return;
+    expect(decoded.messages.map((m) => [...m])).toEqual(messages.map((m) => [...m]));
+  });
+
+  it('a malformed batch frame decodes to an error with a reason', () => {
+    const good = encodeBatch([bytes(20), bytes(5)]);
+    expect(decodeFrame(Uint8Array.of(9))).toMatchObject({ kind: 'error', reason: /no messages/ });
+    expect(decodeFrame(good.subarray(0, good.length - 1))).toMatchObject({ kind: 'error', reason: /overruns the frame/ });
+    expect(decodeFrame(Uint8Array.of(9, 0, 0))).toMatchObject({ kind: 'error', reason: /length cut/ });
+    const huge = Uint8Array.of(9, 0xff, 0xff, 0xff, 0xff, 1, 2);
+    expect(decodeFrame(huge)).toMatchObject({ kind: 'error', reason: /overruns the frame/ });
   });
 });

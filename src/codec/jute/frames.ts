@@ -1,7 +1,7 @@
 // Splits a byte stream (TCP) into ZooKeeper packets: each is a 4-byte big-endian signed length and
 // that many bytes. A negative length or one over limits.client_packet_bytes_max (jute.maxbuffer's
 // role) is a CodecError: the connection is beyond repair and is closed, as ZooKeeper closes it.
-// WebSocket messages carry the same prefix, one packet per message, through the same splitter.
+// WebSocket messages carry the same prefix (one or more whole packets per message) through the same splitter.
 
 import { limits } from '../../core/util/limits.ts';
 import { CodecError } from '../codec-error.ts';

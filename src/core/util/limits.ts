@@ -66,6 +66,8 @@ export const limits = {
   client_send_queue_bytes_max: 64 * 1024 * 1024,
   /** Packets a client may send behind its ConnectRequest before the handshake is answered. */
   client_early_packets_max: 1_000,
+  /** Client channels carried on peer links that one peer opens, and that one peer serves. */
+  client_channels_max: 1_000,
   /** deleteContainer txns one leader sweep proposes (ZooKeeper's maxPerMinute); the rest wait. */
   sweep_txns_max: 1_000,
 } as const;

@@ -51,8 +51,9 @@ export function proposeWith(
   core.logTxn(txn);
   core.stats.proposals++;
   core.trace({ type: 'proposed', txn });
+  const proposal = { type: 'proposal', txn } as const; // immutable: one object for every follower
   for (const h of state.handlers.values()) {
-    if (!h.observer && inStream(h)) core.send(h.peer, { type: 'proposal', txn });
+    if (!h.observer && inStream(h)) core.send(h.peer, proposal);
   }
   return true;
 }
@@ -103,9 +104,10 @@ function commitThrough(core: CoreState, state: LeaderState, zxid: Zxid): void {
   const informed = [...state.handlers.values()].some((h) => h.observer && inStream(h));
   const txns = informed ? core.log.between(from, zxid) : undefined;
   core.stats.commits += txns?.length ?? core.log.countThrough(zxid) - core.log.countThrough(from);
+  const commit = { type: 'commit', zxid } as const;
   for (const h of state.handlers.values()) {
     if (!inStream(h)) continue;
-    if (!h.observer) core.send(h.peer, { type: 'commit', zxid });
+    if (!h.observer) core.send(h.peer, commit);
     else if (txns !== undefined) for (const txn of txns) core.send(h.peer, { type: 'inform', txn });
   }
   core.commitUpTo(zxid);

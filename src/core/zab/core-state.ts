@@ -50,13 +50,16 @@ export class CoreState {
   logicalClock = 0;
   /** Newest link generation seen from each peer. */
   readonly linkGen = new Map<PeerId, number>();
+  /** Peers whose link the transport reported lost, until a message from them arrives (link-events.ts). */
+  readonly linksDown = new Set<PeerId>();
   readonly requests = new LocalRequests();
   private outbox: Outgoing[] = [];
   private persistOps: PersistOp[] = [];
   /** The txns of persistOps' last op when it is an append, to extend in place. */
   private openAppend: Txn[] | undefined;
-  /** Index in outbox of a cumulative ACK that a later one may replace (see sendAck). */
+  /** Index in outbox of a cumulative ACK that a later one may replace (see sendAck), and its zxid. */
   private openAck = -1;
+  private openAckZxid: Zxid = ZXID_ZERO;
   private appliedTxns: AppliedTxn[] = [];
   private clientReplies: ClientReply[] = [];
   /** For each reply, how many of appliedTxns (and their watch events) precede it. */
@@ -97,22 +100,32 @@ export class CoreState {
   }
 
   send(to: PeerId, message: PeerMessage): void {
-    assert(to !== this.id, 'a peer never sends to itself');
+    if (to === this.id) assert(false, 'a peer never sends to itself');
+    if (this.openAck >= 0) this.closeAck();
     this.outbox.push([to, message]);
   }
 
   /**
-   * A follower's cumulative ACK of every proposal up to `zxid`. When the previous message out is
-   * such an ACK to the same peer, this one replaces it: one ACK per Ready covers a whole run.
+   * A follower's cumulative ACK of every proposal up to `zxid`. While nothing else has been sent
+   * since the previous ACK (to the same peer), this one replaces it: one ACK per Ready covers a run.
    */
   sendAck(to: PeerId, zxid: Zxid): void {
-    const last = this.outbox[this.openAck];
-    if (last !== undefined && this.openAck === this.outbox.length - 1 && last[0] === to) {
-      this.outbox[this.openAck] = [to, { type: 'ack', zxid }];
+    if (this.openAck >= 0 && this.outbox[this.openAck]?.[0] === to) {
+      this.openAckZxid = zxid;
       return;
     }
     this.send(to, { type: 'ack', zxid });
     this.openAck = this.outbox.length - 1;
+    this.openAckZxid = zxid;
+  }
+
+  /** Writes the open ACK's final zxid into the outbox; later ACKs start a new message. */
+  private closeAck(): void {
+    const entry = this.outbox[this.openAck];
+    if (entry !== undefined && entry[1].type === 'ack' && entry[1].zxid !== this.openAckZxid) {
+      this.outbox[this.openAck] = [entry[0], { type: 'ack', zxid: this.openAckZxid }];
+    }
+    this.openAck = -1;
   }
 
   persist(op: PersistOp): void {
@@ -184,18 +197,13 @@ export class CoreState {
   }
 
   private applyCommitted(): void {
-    const first = this.appliedTxns.length;
     for (const txn of this.log.between(this.machine.lastZxid, this.committedZxid)) {
       const result = this.machine.apply(txn, this.ticks);
       if (this.machine.lastZxid !== txn.header.zxid) assert(false, 'the machine advanced to the applied txn');
       this.appliedTxns.push({ txn, reply: result.reply, deliveries: result.deliveries });
-    }
-    // Answers go out after the whole run is applied: a read answered between two applies would
-    // register its watch before a later txn of the same run fires it, and its client would get
-    // the event before the reply that set the watch. Reads see the newest state, which is allowed.
-    for (let i = first; i < this.appliedTxns.length; i++) {
-      const a = this.appliedTxns[i]!;
-      this.requests.onApplied(this, a.txn, a.reply);
+      // Answered here, in the run: a read queued behind this txn sees it and nothing later of its
+      // own session. Ready.replyAfter keeps its reply ahead of the events later txns fire.
+      this.requests.onApplied(this, txn, result.reply);
     }
     this.requests.drain(this);
     this.maybeCompact();
@@ -220,6 +228,7 @@ export class CoreState {
 
   /** Everything pending, handed over once: the caller persists, sends, delivers, then advances. */
   takeReady(): Ready {
+    if (this.openAck >= 0) this.closeAck();
     const ready: Ready = {
       persist: this.persistOps,
       send: this.outbox,
@@ -231,7 +240,6 @@ export class CoreState {
     this.persistOps = [];
     this.openAppend = undefined;
     this.outbox = [];
-    this.openAck = -1;
     this.appliedTxns = [];
     this.clientReplies = [];
     this.replyAfter = [];

@@ -2,11 +2,13 @@
 // received this round (recvset) and from peers already out of the election (outofelection), and
 // the timers (finalize window, re-send backoff). Pure data and predicates; looking.ts drives it.
 
-import type { ServerState } from '../messages.ts';
+import type { PeerMessage, ServerState } from '../messages.ts';
 import type { PeerId } from '../util/ids.ts';
 import type { ZabConfig } from './config.ts';
 import { isQuorum } from './quorum.ts';
 import { sameLeader, sameVote, type Vote } from './vote.ts';
+
+export type FollowerInfoMessage = Extract<PeerMessage, { type: 'followerinfo' }>;
 
 export interface ReceivedVote {
   readonly vote: Vote;
@@ -22,6 +24,11 @@ export interface Election {
   finalizeAt: number | undefined;
   nextResendAt: number;
   resendInterval: number;
+  /**
+   * FOLLOWERINFOs that reached this peer while it was still LOOKING (a follower decided first):
+   * replayed if it becomes LEADING, as a listen backlog holds an early connection.
+   */
+  readonly earlyFollowers: Map<PeerId, FollowerInfoMessage>;
 }
 
 export function newElection(proposal: Vote, now: number): Election {
@@ -32,6 +39,7 @@ export function newElection(proposal: Vote, now: number): Election {
     finalizeAt: undefined,
     nextResendAt: now + 1,
     resendInterval: 1,
+    earlyFollowers: new Map(),
   };
 }
 

@@ -5,7 +5,7 @@
 // awaiting UPTODATE) -> broadcast. Anything out of place is dropped and counted, or, when it shows
 // the stream to the leader is broken, the learner goes back to LOOKING and rejoins.
 
-import type { PeerMessage } from '../messages.ts';
+import type { PeerMessage, PeerMessageType } from '../messages.ts';
 import type { Txn } from '../requests/txn.ts';
 import type { PeerId, SessionId } from '../util/ids.ts';
 import { epochOf, makeZxid, type Zxid } from '../zxid.ts';
@@ -63,12 +63,30 @@ export function tickLearner(core: CoreState, state: LearnerState): void {
   if (state.phase === 'discovery') sendFollowerInfo(core, state);
 }
 
+/** The link to the leader is lost (link-events.ts): it cannot lead us any more, so rejoin at once. */
+export function learnerLinkLost(core: CoreState, state: LearnerState, peer: PeerId): void {
+  if (peer === state.leader) becomeLooking(core);
+}
+
+/** The link to the leader came up while we wait for LEADERINFO: our FOLLOWERINFO may have been
+ * dropped on the old one, so send it now rather than at the next tick. */
+export function learnerLinkUp(core: CoreState, state: LearnerState, peer: PeerId): void {
+  if (peer === state.leader && state.phase === 'discovery') sendFollowerInfo(core, state);
+}
+
+/** The messages a leader sends its learners. */
+const FROM_LEADER: ReadonlySet<PeerMessageType> = new Set<PeerMessageType>([
+  'leaderinfo', 'diff', 'trunc', 'snap', 'newleader', 'uptodate', 'proposal', 'commit', 'inform', 'ping', 'sync-reply',
+]);
+
 export function stepLearner(core: CoreState, state: LearnerState, from: PeerId, message: PeerMessage): void {
   if (from !== state.leader) {
     core.stats.unexpected++;
     return;
   }
-  state.lastHeard = core.now;
+  // Only what a leader sends shows that it leads us: two peers that each took the other for their
+  // leader would otherwise keep each other alive with FOLLOWERINFO retries, and never time out.
+  if (FROM_LEADER.has(message.type)) state.lastHeard = core.now;
   switch (message.type) {
     case 'leaderinfo':
       return onLeaderInfo(core, state, message.newEpoch, message.attempt);

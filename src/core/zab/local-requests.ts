@@ -91,6 +91,9 @@ export class LocalRequests {
     queue.splice(j, 1);
     this.count--;
     sink.reply({ session: txn.header.sessionId, cxid: txn.header.cxid, reply, zxid: txn.header.zxid });
+    // Reads sent after this write are answered now, before a later txn of the same run applies:
+    // they must see this write and nothing their session sent after them.
+    this.drainQueue(sink, txn.header.sessionId, queue);
   }
 
   /** Answers every head-of-queue read and ready sync. */

@@ -1,17 +1,21 @@
 // The LOOKING role: fast leader election (ZooKeeper's FastLeaderElection.lookForLeader) in ticks.
 // A voter proposes itself, adopts better votes and re-broadcasts; a quorum on its proposal, held
-// for a finalize window of one tick, decides. Votes from peers already FOLLOWING/LEADING let a
-// returning peer join the established leader without a new election. Observers never vote: they
-// adopt what a quorum of voters says.
+// for a finalize window of one tick, decides. The window is there to hear a better vote still on
+// its way, so when every voter not known to be down (link-events.ts) has cast our proposal in this
+// round, no better vote can come (a proposal only ever improves, so ours beats every vote those
+// peers started with) and we decide at once. Picking a lesser leader would cost liveness only:
+// discovery refuses a leader behind its quorum (leading.ts onAckEpoch). Votes from peers already
+// FOLLOWING/LEADING let a returning peer join the established leader without a new election.
+// Observers never vote: they adopt what a quorum of voters says.
 
-import type { NotificationMessage, ServerState } from '../messages.ts';
+import type { NotificationMessage, PeerMessage, ServerState } from '../messages.ts';
 import type { PeerId } from '../util/ids.ts';
 import { ZXID_ZERO } from '../zxid.ts';
 import { isVoter } from './config.ts';
 import type { CoreState } from './core-state.ts';
 import { leaderConfirmed, newElection, quorumForLeader, quorumForProposal, type Election } from './election.ts';
 import { becomeEstablished } from './transitions.ts';
-import { voteBeats, type Vote } from './vote.ts';
+import { sameVote, voteBeats, type Vote } from './vote.ts';
 
 /** A voter's own vote; an observer's is below every real one, so it adopts any voter's. */
 export function initialVote(core: CoreState): Vote {
@@ -61,6 +65,8 @@ export function stepLooking(core: CoreState, election: Election, from: PeerId, n
   const vote: Vote = { leader: n.leader, zxid: n.zxid, peerEpoch: n.peerEpoch };
   switch (n.state) {
     case 'LOOKING':
+      // It is looking again: a FOLLOWERINFO it sent us earlier no longer stands.
+      election.earlyFollowers.delete(from);
       stepLookingVote(core, election, from, n, vote);
       return;
     case 'OBSERVING':
@@ -88,9 +94,55 @@ function stepLookingVote(core: CoreState, election: Election, from: PeerId, n: N
     sendNotifications(core, election);
   }
   election.recvset.set(from, { vote, electionEpoch: n.electionEpoch, state: n.state });
-  const quorum = quorumForProposal(core.config, election.recvset, election.proposal, core.logicalClock);
-  if (!quorum) election.finalizeAt = undefined;
-  else if (election.finalizeAt === undefined) election.finalizeAt = core.now + 1;
+  weighVotes(core, election);
+}
+
+/** With a quorum on our proposal: decide now if every live voter agrees, else after the window. */
+function weighVotes(core: CoreState, election: Election): void {
+  if (!quorumForProposal(core.config, election.recvset, election.proposal, core.logicalClock)) {
+    election.finalizeAt = undefined;
+    return;
+  }
+  if (everyLiveVoterAgrees(core, election)) {
+    becomeEstablished(core, election.proposal, core.logicalClock);
+    return;
+  }
+  election.finalizeAt ??= core.now + 1;
+}
+
+/** Every voter, save those whose link the transport reported lost, cast our proposal this round. */
+function everyLiveVoterAgrees(core: CoreState, election: Election): boolean {
+  for (const voter of core.config.voters) {
+    if (voter !== core.id && core.linksDown.has(voter)) continue;
+    const v = election.recvset.get(voter);
+    if (v === undefined || v.electionEpoch !== core.logicalClock || !sameVote(v.vote, election.proposal)) return false;
+  }
+  return true;
+}
+
+/**
+ * The link to `peer` is lost: its vote no longer counts (a dead peer must not make up our quorum),
+ * nor an early FOLLOWERINFO of it; and without it, the voters left may all agree already.
+ */
+export function lookingLinkLost(core: CoreState, election: Election, peer: PeerId): void {
+  election.recvset.delete(peer);
+  election.outOfElection.delete(peer);
+  election.earlyFollowers.delete(peer);
+  weighVotes(core, election);
+}
+
+/**
+ * A link came up: tell the peer our vote now (ZooKeeper sends its last notification on every new
+ * connection) rather than at the next re-send, which may be ticks away after a restart.
+ */
+export function lookingLinkUp(core: CoreState, election: Election, peer: PeerId): void {
+  if (isVoter(core.config, peer)) core.send(peer, notification(election.proposal, core.logicalClock, 'LOOKING'));
+}
+
+/** A non-notification message while LOOKING: only a FOLLOWERINFO is kept (see Election.earlyFollowers). */
+export function stepLookingOther(core: CoreState, election: Election, from: PeerId, message: PeerMessage): void {
+  if (message.type === 'followerinfo') election.earlyFollowers.set(from, message);
+  else core.stats.unexpected++;
 }
 
 function stepEstablishedVote(

@@ -20,7 +20,8 @@ import { CoreState } from './core-state.ts';
 import { emptyDurableState, type DurableState } from './durable.ts';
 import { afterDurable, dropLearner, stepLeading, tickLeading } from './leading.ts';
 import { stepLearner, tickLearner } from './learner.ts';
-import { notification, stepLooking, tickLooking } from './looking.ts';
+import { onLinkLost, onLinkUp } from './link-events.ts';
+import { notification, stepLooking, stepLookingOther, tickLooking } from './looking.ts';
 import type { StateMachine, StateMachineFactory } from './machine.ts';
 import type { Ready } from './ready.ts';
 import type { ZabStats } from './stats.ts';
@@ -120,12 +121,29 @@ export class ZabPeer {
       return;
     }
     core.linkGen.set(from, generation);
+    core.linksDown.delete(from);
     if (known !== undefined && generation > known) this.linkReset(from);
     if (message.type === 'notification') return this.onNotification(from, message);
     const role = core.role;
     if (role.name === 'LEADING') stepLeading(core, role.leader, from, message);
-    else if (role.name === 'LOOKING') core.stats.unexpected++;
+    else if (role.name === 'LOOKING') stepLookingOther(core, role.election, from, message);
     else stepLearner(core, role.learner, from, message);
+  }
+
+  /**
+   * The transport reports the link to `peer` lost (it was up and is not any more): its process died
+   * or the link broke. A follower of `peer` goes LOOKING at once, a leader drops it (and steps down
+   * without a quorum), an election stops counting its vote. See link-events.ts.
+   */
+  linkLost(peer: PeerId): void {
+    if (!isMember(this.core.config, peer) || peer === this.core.id) return;
+    onLinkLost(this.core, peer);
+  }
+
+  /** The transport reports a link to `peer` up (a new generation): a LOOKING peer sends its vote. */
+  linkUp(peer: PeerId): void {
+    if (!isMember(this.core.config, peer) || peer === this.core.id) return;
+    onLinkUp(this.core, peer);
   }
 
   /** A client request that arrived at this peer; its answer comes in a later ready().replies. */
@@ -270,8 +288,9 @@ export class ZabPeer {
 
   private linkReset(from: PeerId): void {
     const role = this.core.role;
-    if (role.name === 'LEADING') dropLearner(role.leader, from);
-    else if (role.name !== 'LOOKING' && role.learner.leader === from && role.learner.phase !== 'discovery') {
+    if (role.name === 'LOOKING') role.election.earlyFollowers.delete(from);
+    else if (role.name === 'LEADING') dropLearner(role.leader, from);
+    else if (role.learner.leader === from && role.learner.phase !== 'discovery') {
       becomeLooking(this.core);
     }
   }

@@ -4,7 +4,7 @@
 import { assert } from '../util/assert.ts';
 import { isObserver, isVoter } from './config.ts';
 import type { CoreState } from './core-state.ts';
-import { startLeading } from './leading.ts';
+import { startLeading, stepLeading } from './leading.ts';
 import { startLearner } from './learner.ts';
 import { startElection } from './looking.ts';
 import type { Vote } from './vote.ts';
@@ -31,11 +31,18 @@ export function becomeLooking(core: CoreState): void {
 export function becomeEstablished(core: CoreState, vote: Vote, electionEpoch: number): void {
   assert(core.role.name === 'LOOKING', `becomeEstablished from ${core.role.name}`);
   assert(isVoter(core.config, vote.leader), 'the elected leader is a voter');
+  const early = core.role.election.earlyFollowers;
   core.currentVote = { vote, electionEpoch };
   if (vote.leader === core.id) {
     assert(isVoter(core.config, core.id), 'an observer never leads');
-    core.role = { name: 'LEADING', leader: startLeading(core) };
+    const leader = startLeading(core);
+    core.role = { name: 'LEADING', leader };
     core.trace({ type: 'role', role: 'LEADING', leader: core.id });
+    // Followers that decided before us sent FOLLOWERINFO already: take it now, not a tick later.
+    for (const [from, info] of early) {
+      if (core.role.name !== 'LEADING' || core.role.leader !== leader) break;
+      stepLeading(core, leader, from, info);
+    }
     return;
   }
   const observer = isObserver(core.config, core.id);

@@ -3,6 +3,7 @@
 // deletions durable (POSIX keeps a file's name in its directory, not in the file). Also whole-file
 // reads without a copy, and the native CRC-32 that recovery verifies big files with.
 
+import { constants } from 'node:fs';
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as zlib from 'node:zlib';
@@ -52,3 +53,15 @@ export async function readBytes(path: string): Promise<Uint8Array> {
 /** zlib's native CRC-32 (Node >= 20.15), several times faster than the pure one on big snapshots. */
 export const nativeCrc32: Crc32Fn | undefined =
   typeof zlib.crc32 === 'function' ? (bytes, previous) => zlib.crc32(bytes, previous) : undefined;
+
+/**
+ * O_DSYNC where a write opened with it is known to be durable on return: Node on Linux and macOS.
+ * Not under Deno, whose node:fs maps numeric flags onto its own open options and would drop it
+ * silently, nor on Windows (no such flag): there the log fsyncs after each write instead.
+ */
+export const DSYNC_FLAG: number | undefined =
+  (globalThis as { Deno?: unknown }).Deno === undefined && typeof constants.O_DSYNC === 'number' && constants.O_DSYNC !== 0 &&
+  (process.platform === 'linux' || process.platform === 'darwin')
+    ? constants.O_DSYNC
+    : undefined;
+

@@ -1,5 +1,8 @@
 // The transaction log on files: segments `log.<gen>` of framed txns (length + CRC32, codec/frame.ts).
-// A batch is one write and one fsync (group commit). A new segment starts when the active one is
+// A batch is one durable write (group commit): the active segment is opened O_DSYNC where the
+// platform honours it (Node on POSIX), so the write returns once its data is on disk, as write +
+// fdatasync would (ZooKeeper forces its log the same way, without metadata), in one system call
+// and one trip to the I/O thread pool instead of two; elsewhere it is a write, then an fsync. A new segment starts when the active one is
 // full or after a snapshot (roll), so that whole segments a snapshot covers can be deleted.
 // Recovery reads every segment in order: a torn tail of the last segment is cut; any other bad
 // frame, undecodable txn or out-of-order zxid is a StorageCorruptError naming the file and offset.
@@ -7,6 +10,7 @@
 // newest first; a crash part way through a truncate leaves a prefix of the log at least as long
 // as the truncate asked for.
 
+import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ByteWriter } from '../../codec/byte-writer.ts';
@@ -18,7 +22,7 @@ import { assert } from '../../core/util/assert.ts';
 import { ZXID_ZERO, zxidToString, type Zxid } from '../../core/zxid.ts';
 import type { TxnLog } from '../txn-log.ts';
 import { StorageCorruptError } from '../durable-store.ts';
-import { nativeCrc32, readBytes, syncDir, unlinkAll } from './fs-util.ts';
+import { DSYNC_FLAG, nativeCrc32, readBytes, syncDir, unlinkAll } from './fs-util.ts';
 import { segmentName } from './names.ts';
 
 interface Segment {
@@ -82,7 +86,7 @@ export class SegmentLog implements TxnLog {
     }
     const log = new SegmentLog(options, segments);
     const tail = segments.at(-1);
-    if (tail !== undefined) log.active = await open(join(options.dir, tail.name), 'r+');
+    if (tail !== undefined) log.active = await openSegment(join(options.dir, tail.name), 'existing');
     // Each lifetime appends to a fresh segment (as ZooKeeper starts a new log file): whole older
     // segments then become purgeable once snapshots cover them.
     log.roll();
@@ -115,7 +119,7 @@ export class SegmentLog implements TxnLog {
     const segment = this.segments.at(-1)!;
     const handle = this.active!;
     await handle.write(bytes, 0, bytes.length, segment.size);
-    await handle.sync();
+    if (DSYNC_FLAG === undefined) await handle.sync();
     // A new file's name is durable only once its directory is.
     if (created) await syncDir(this.options.dir);
     for (let i = 0; i < txns.length; i++) {
@@ -150,7 +154,7 @@ export class SegmentLog implements TxnLog {
         await this.closeActive();
         this.segments.pop();
         await unlinkAll(this.options.dir, [segment.name]);
-        this.active = await open(join(this.options.dir, this.segments.at(-1)!.name), 'r+');
+        this.active = await openSegment(join(this.options.dir, this.segments.at(-1)!.name), 'existing');
         continue;
       }
       const cut = keep === 0 ? 0 : segment.offsets[keep]!;
@@ -201,7 +205,7 @@ export class SegmentLog implements TxnLog {
     await this.closeActive();
     const gen = this.options.nextGen();
     const name = segmentName(gen);
-    this.active = await open(join(this.options.dir, name), 'wx');
+    this.active = await openSegment(join(this.options.dir, name), 'new');
     this.segments.push({ gen, name, size: 0, zxids: [], offsets: [] });
     this.rollPending = false;
     return true;
@@ -222,6 +226,12 @@ function decodeLogged(path: string, offset: number, payload: Uint8Array): Txn {
     if (e instanceof CodecError) throw new StorageCorruptError(path, offset + FRAME_HEADER_BYTES + e.offset, e.message);
     throw e;
   }
+}
+
+/** A segment for appends: durable writes where the platform offers O_DSYNC (see the top). */
+function openSegment(path: string, kind: 'new' | 'existing'): Promise<FileHandle> {
+  const flags = kind === 'new' ? constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL : constants.O_RDWR;
+  return open(path, DSYNC_FLAG === undefined ? flags : flags | DSYNC_FLAG);
 }
 
 async function cutTail(path: string, length: number): Promise<void> {

@@ -35,7 +35,11 @@ export interface Signaling {
   /** Tells `to` in plain text why it is refused (never answered, so refusals cannot ping-pong). */
   refuse(to: PeerId, reason: string): void;
   onSignal(handler: (signal: InboundSignal) => void): () => void;
-  /** A peer appeared in (or left) the room; on join, once per peer already present. */
+  /**
+   * A peer appeared in (or left) the room; on join, once per peer already present. An absence heard
+   * while status() is 'joined' means the peer itself left; when this side loses the room, its status
+   * changes first and every peer is then reported absent.
+   */
   onPresence(handler: (peer: PeerId, present: boolean) => void): () => void;
   onStatus(handler: (status: SignalingStatus) => void): () => void;
   status(): SignalingStatus;

@@ -78,10 +78,11 @@ export class WebSocketSignaling extends SignalingEvents implements Signaling {
     ws.onclose = () => {
       if (this.socket !== ws) return;
       this.socket = undefined;
+      const final = this.current.state === 'refused' || this.current.state === 'closed';
+      // Status first: absences heard while 'joined' then always mean the server saw a peer leave.
+      if (!final) this.setStatus({ state: 'connecting', reason: 'signaling server connection lost' });
       this.dropPresence();
-      if (this.current.state === 'refused' || this.current.state === 'closed') return;
-      this.setStatus({ state: 'connecting', reason: 'signaling server connection lost' });
-      this.scheduleReopen();
+      if (!final) this.scheduleReopen();
     };
   }
 

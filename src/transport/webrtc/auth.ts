@@ -65,6 +65,7 @@ export class Handshake {
         this.done = true;
         return { kind: 'failed', reason: `refused by peer ${peer}: ${frame.reason}`, send: [] };
       case 'data':
+      case 'batch':
       case 'ping':
       case 'pong':
         return this.fail(`peer ${peer} sent ${frame.kind} before authenticating`);

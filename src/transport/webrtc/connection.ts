@@ -1,14 +1,20 @@
 // One connection attempt to one peer: a simple-peer with one ordered, reliable data channel. It
 // authenticates (auth.ts) before anything else, then carries whole messages as chunks (framing.ts),
 // measures RTT with PING/PONG, and applies backpressure: frames queue while the channel's
-// bufferedAmount is above the high-water mark and resume on bufferedamountlow. A queue past its bound,
+// bufferedAmount is above the high-water mark and resume on bufferedamountlow. Messages sent in one
+// turn of the event loop (the PROPOSALs, ACKs, COMMITs of every Ready the driver ran in it) leave
+// together as BATCH frames of at most one chunk, flushed at the end of the turn (setImmediate; a
+// microtask where there is none): one data channel send per batch instead of one per message. A queue past its bound,
 // a malformed frame, a silent peer or a failed handshake closes the connection with a reason. A closed
 // connection never reopens: the transport makes a new one (a new link generation).
 
 import SimplePeer from 'simple-peer';
 import { limits } from '../../core/util/limits.ts';
 import { Handshake } from './auth.ts';
-import { chunkMessage, decodeFrame, encodeControl, isFrameError, NONCE_BYTES, Reassembler, type Frame } from './framing.ts';
+import {
+  BATCH_ENTRY_OVERHEAD_BYTES, chunkMessage, decodeFrame, encodeBatch, encodeControl, isFrameError, NONCE_BYTES, Reassembler,
+  type Frame,
+} from './framing.ts';
 
 /** simple-peer's `wrtc` option: the RTCPeerConnection implementation (node-wrtc.ts in Node). */
 export interface WrtcImplementation {
@@ -64,6 +70,11 @@ export class Connection {
   private readonly reassembler = new Reassembler();
   private readonly queue: Uint8Array[] = [];
   private queuedBytes = 0;
+  /** Messages sent this turn, not yet framed: one BATCH frame at the next flush. */
+  private batch: Uint8Array[] = [];
+  /** The BATCH frame `batch` makes, in bytes (header included). */
+  private batchBytes = BATCH_HEADER_BYTES;
+  private flushScheduled = false;
   /** Frames that arrived while an async handshake step ran: processed in order after it. */
   private inbox: Promise<void> = Promise.resolve();
   private inboxDepth = 0;
@@ -72,6 +83,7 @@ export class Connection {
   private readonly connectTimer: ReturnType<typeof setTimeout>;
   private pingTimer: ReturnType<typeof setTimeout> | undefined;
   private pumpRetry: ReturnType<typeof setTimeout> | undefined;
+  private probeTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: ConnectionOptions) {
     const nonce = globalThis.crypto.getRandomValues(new Uint8Array(NONCE_BYTES));
@@ -110,11 +122,28 @@ export class Connection {
   /** Sends one encoded message in order; false (and the connection closes) past the queue bound. */
   send(payload: Uint8Array): boolean {
     if (this.connState !== 'up') return false;
-    for (const frame of chunkMessage(payload)) this.enqueue(frame);
-    this.pump();
+    const entry = BATCH_ENTRY_OVERHEAD_BYTES + payload.length;
+    if (BATCH_HEADER_BYTES + entry > limits.datachannel_chunk_bytes_max) {
+      // Too big to share a frame: whatever is batched goes first, then this one in chunks.
+      this.flushBatch();
+      for (const frame of chunkMessage(payload)) this.enqueue(frame);
+      this.pump();
+    } else {
+      if (this.batchBytes + entry > limits.datachannel_chunk_bytes_max) this.flushBatch();
+      this.batch.push(payload);
+      this.batchBytes += entry;
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        endOfTurn(() => {
+          this.flushScheduled = false;
+          this.flushBatch();
+          this.pump();
+        });
+      }
+    }
     // A peer that cannot keep up gets a broken link (a new generation), never an unbounded queue.
     const max = this.options.timing.sendQueueBytesMax ?? limits.link_send_queue_bytes_max;
-    if (this.queuedBytes > max) {
+    if (this.queuedBytes + this.batchBytes - BATCH_HEADER_BYTES > max) {
       this.close(`send queue to peer ${this.options.peer} exceeded ${max} bytes`);
       return false;
     }
@@ -128,8 +157,11 @@ export class Connection {
     clearTimeout(this.connectTimer);
     if (this.pingTimer !== undefined) clearTimeout(this.pingTimer);
     if (this.pumpRetry !== undefined) clearTimeout(this.pumpRetry);
+    if (this.probeTimer !== undefined) clearTimeout(this.probeTimer);
     this.queue.length = 0;
     this.queuedBytes = 0;
+    this.batch = [];
+    this.batchBytes = BATCH_HEADER_BYTES;
     if (told) {
       // Tell the peer why, and give the frame a moment to leave before the channel goes.
       try {
@@ -142,6 +174,22 @@ export class Connection {
       this.sp.destroy();
     }
     this.options.events.closed(reason, told);
+  }
+
+  /**
+   * Asks for a sign of life now: pings, and closes the connection unless something (a pong, any
+   * frame) arrives within `ms`. For a peer that may have died without a word (it left signaling):
+   * a live one answers at once, a dead one would only be noticed after idleTimeoutMs.
+   */
+  probe(ms: number): void {
+    if (this.connState !== 'up' || this.probeTimer !== undefined) return;
+    const asked = now();
+    this.enqueueControl(encodeControl({ kind: 'ping', stamp: asked }));
+    this.pump();
+    this.probeTimer = setTimeout(() => {
+      this.probeTimer = undefined;
+      if (this.connState === 'up' && this.lastHeard < asked) this.close(`peer ${this.options.peer} did not answer a probe within ${ms} ms`);
+    }, ms);
   }
 
   /** A method, not a field test: the state may change across an await. */
@@ -205,6 +253,15 @@ export class Connection {
         if (whole) this.options.events.message(whole);
         return;
       }
+      case 'batch': {
+        if (this.reassembler.midMessage) return this.close(`peer ${this.options.peer}: a batch between the chunks of a message`);
+        for (const message of frame.messages) {
+          // A message may close the connection (it did not decode): the rest are not for us then.
+          if (this.connState !== 'up') return;
+          this.options.events.message(message);
+        }
+        return;
+      }
       case 'ping':
         this.enqueueControl(encodeControl({ kind: 'pong', stamp: frame.stamp }));
         return this.pump();
@@ -217,6 +274,16 @@ export class Connection {
       case 'accept':
         return this.close(`peer ${this.options.peer} sent ${frame.kind} after authenticating`);
     }
+  }
+
+  /** Frames the messages batched so far: one as a plain DATA frame, several as a BATCH. */
+  private flushBatch(): void {
+    const batch = this.batch;
+    if (batch.length === 0 || this.connState !== 'up') return;
+    this.batch = [];
+    this.batchBytes = BATCH_HEADER_BYTES;
+    if (batch.length === 1) for (const frame of chunkMessage(batch[0]!)) this.enqueue(frame);
+    else this.enqueue(encodeBatch(batch));
   }
 
   private enqueue(frame: Uint8Array): void {
@@ -263,4 +330,8 @@ export class Connection {
 }
 
 const CLOSE_GRACE_MS = 100;
+const BATCH_HEADER_BYTES = 1;
+/** After the I/O callbacks of this event-loop turn (Node, Deno's Node globals); browsers: a microtask. */
+const endOfTurn: (fn: () => void) => void =
+  typeof globalThis.setImmediate === 'function' ? (fn) => void globalThis.setImmediate(fn) : (fn) => queueMicrotask(fn);
 const now = (): number => globalThis.performance.now();

@@ -1,7 +1,10 @@
 // Frames on one data channel. A data channel message over 256 KiB fails, so an encoded peer message
 // travels as DATA chunks of at most datachannel_chunk_bytes_max (header included); the last chunk says
-// so, and the Reassembler joins them in order (the channel is ordered and reliable). Beside data: PING
-// and PONG (RTT), and the authentication frames HELLO, PROOF, ACCEPT and REFUSE (auth.ts).
+// so, and the Reassembler joins them in order (the channel is ordered and reliable). Small messages
+// sent together travel as one BATCH frame (u32 length + message, repeated): each data channel send
+// costs a native call and an SCTP message, which under load cost more than the messages themselves.
+// Beside data: PING and PONG (RTT), and the authentication frames HELLO, PROOF, ACCEPT and REFUSE
+// (auth.ts).
 // Layout: u8 kind, then the kind's body. Bytes come from another peer: decodeFrame never asserts, it
 // returns a FrameError whose reason the link reports when it closes.
 
@@ -17,16 +20,21 @@ export const FrameKind = {
   proof: 6,
   accept: 7,
   refuse: 8,
+  batch: 9,
 } as const;
 
 export const NONCE_BYTES = 32;
 export const PROOF_BYTES = 32;
-export const AUTH_VERSION = 1;
+/** 2: BATCH frames (a version-1 peer would close the link on one; the handshake refuses it first). */
+export const AUTH_VERSION = 2;
 const REASON_BYTES_MAX = 1024;
 const HEADER_BYTES = 1;
+/** Each message of a BATCH frame is preceded by its u32 length. */
+export const BATCH_ENTRY_OVERHEAD_BYTES = 4;
 
 export type Frame =
   | { readonly kind: 'data'; readonly last: boolean; readonly chunk: Uint8Array }
+  | { readonly kind: 'batch'; readonly messages: readonly Uint8Array[] }
   | { readonly kind: 'ping' | 'pong'; readonly stamp: number }
   | { readonly kind: 'hello'; readonly version: number; readonly from: number; readonly to: number; readonly nonce: Uint8Array }
   | { readonly kind: 'proof'; readonly mac: Uint8Array }
@@ -55,7 +63,28 @@ export function chunkMessage(payload: Uint8Array, chunkBytes: number = limits.da
   return frames;
 }
 
-export function encodeControl(frame: Exclude<Frame, { kind: 'data' }>): Uint8Array {
+/** The bytes one BATCH frame of `messages` takes. */
+export function batchFrameBytes(messages: readonly Uint8Array[]): number {
+  let total = HEADER_BYTES;
+  for (const m of messages) total += BATCH_ENTRY_OVERHEAD_BYTES + m.length;
+  return total;
+}
+
+/** Several whole messages in one frame (the sender keeps it within a chunk: see Connection). */
+export function encodeBatch(messages: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(batchFrameBytes(messages));
+  const view = new DataView(out.buffer);
+  out[0] = FrameKind.batch;
+  let at = HEADER_BYTES;
+  for (const m of messages) {
+    view.setUint32(at, m.length);
+    out.set(m, at + BATCH_ENTRY_OVERHEAD_BYTES);
+    at += BATCH_ENTRY_OVERHEAD_BYTES + m.length;
+  }
+  return out;
+}
+
+export function encodeControl(frame: Exclude<Frame, { kind: 'data' | 'batch' }>): Uint8Array {
   switch (frame.kind) {
     case 'ping':
     case 'pong': {
@@ -99,6 +128,8 @@ export function decodeFrame(bytes: Uint8Array): Frame | FrameError {
     case FrameKind.dataMore:
     case FrameKind.dataLast:
       return { kind: 'data', last: kind === FrameKind.dataLast, chunk: body };
+    case FrameKind.batch:
+      return decodeBatch(body);
     case FrameKind.ping:
     case FrameKind.pong: {
       const bad = sized(8, 'ping');
@@ -123,12 +154,34 @@ export function decodeFrame(bytes: Uint8Array): Frame | FrameError {
   }
 }
 
+/** The messages of a BATCH frame's body: views into it, not copies. */
+function decodeBatch(body: Uint8Array): Frame | FrameError {
+  const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
+  const messages: Uint8Array[] = [];
+  let at = 0;
+  while (at < body.length) {
+    if (body.length - at < BATCH_ENTRY_OVERHEAD_BYTES) return { kind: 'error', reason: `malformed batch frame: a length cut at byte ${at}` };
+    const length = view.getUint32(at);
+    const start = at + BATCH_ENTRY_OVERHEAD_BYTES;
+    if (length > body.length - start) return { kind: 'error', reason: `malformed batch frame: a message of ${length} bytes overruns the frame` };
+    messages.push(body.subarray(start, start + length));
+    at = start + length;
+  }
+  if (messages.length === 0) return { kind: 'error', reason: 'malformed batch frame: no messages' };
+  return { kind: 'batch', messages };
+}
+
 /** Joins DATA chunks into whole messages, refusing one that grows past `maxBytes`. */
 export class Reassembler {
   private parts: Uint8Array[] = [];
   private bytes = 0;
 
   constructor(private readonly maxBytes: number = limits.peer_message_bytes_max) {}
+
+  /** True between the first and the last chunk of a message (a BATCH cannot come then). */
+  get midMessage(): boolean {
+    return this.parts.length > 0;
+  }
 
   /** A whole message, undefined while more chunks are due, or a FrameError past the bound. */
   push(frame: { readonly last: boolean; readonly chunk: Uint8Array }): Uint8Array | undefined | FrameError {

@@ -5,7 +5,11 @@
 // up (authenticated) gets the next generation. A peer that restarts comes back without its links while
 // the other side may still hold a stale one (a SIGKILL tells nobody): when an answerer sees the offerer
 // appear and holds no link to it, it knocks, and the offerer replaces whatever link it still holds with
-// a fresh attempt at once instead of waiting for the idle timeout. Messages travel encoded by
+// a fresh attempt at once instead of waiting for the idle timeout. The converse: a peer that leaves
+// signaling while its link is up may have died (a SIGKILL closes its signaling socket at once, while
+// the data channel would idle out only after idleTimeoutMs), so its link is probed and closed if the
+// peer does not answer within probeTimeoutMs; the link's 'down' event then tells the runtime, whose
+// core reacts as ZooKeeper does to a closed TCP connection. Messages travel encoded by
 // peer-codec; one that does not decode closes its link. Refusals (wrong secret, unknown id, duplicate
 // id) land in LinkInfo.reason on the link concerned and never disturb the other links.
 
@@ -19,6 +23,13 @@ import type { LinkHandler, LinkInfo, LinkState, MessageHandler, Transport } from
 import { Connection, type ConnectionTiming, type WrtcImplementation } from './connection.ts';
 import type { EnsembleKeys } from './keys.ts';
 
+/**
+ * A live peer answers a probe within a few ms (its pong jumps its send queue); 100 ms leaves room
+ * for an event loop busy with a large batch or a GC pause, and is most of what detecting a dead
+ * peer costs. A live peer wrongly cut off (it lost signaling and stalled at once) costs a rejoin.
+ */
+const PROBE_TIMEOUT_MS = 100;
+
 /** A signal (beside simple-peer's offer/answer/candidate) that ends an attempt that failed early. */
 const ABORT = 'meshkeeper-abort';
 /** A signal from an answerer that holds no link up: "dial me now" (its attempt, if any, rides along). */
@@ -27,6 +38,8 @@ const KNOCK = 'meshkeeper-knock';
 export interface WebRtcTiming extends ConnectionTiming {
   readonly backoffBaseMs: number;
   readonly backoffMaxMs: number;
+  /** A peer that left signaling with its link up must answer a probe within this, or the link closes. */
+  readonly probeTimeoutMs: number;
 }
 
 export const defaultWebRtcTiming: WebRtcTiming = {
@@ -36,6 +49,7 @@ export const defaultWebRtcTiming: WebRtcTiming = {
   highWaterBytes: 256 * 1024,
   backoffBaseMs: 250,
   backoffMaxMs: 5_000,
+  probeTimeoutMs: PROBE_TIMEOUT_MS,
 };
 
 /** The default: between two peers of one kind the lower id offers. */
@@ -94,6 +108,9 @@ export class WebRtcTransport implements Transport {
   private readonly unsubscribe: (() => void)[];
   private attempts = 0;
   private closed = false;
+  /** The last message encoded and its bytes: the core sends one PROPOSAL (COMMIT) object to every
+   * follower, so it is encoded once. Messages are immutable and bytes are never written to. */
+  private lastEncoded: { readonly message: PeerMessage; readonly bytes: Uint8Array } | undefined;
 
   constructor(private readonly options: WebRtcTransportOptions) {
     this.self = options.self;
@@ -119,7 +136,9 @@ export class WebRtcTransport implements Transport {
   send(to: PeerId, message: PeerMessage): void {
     const slot = this.slots.get(to);
     if (slot?.state !== 'up' || !slot.connection) return;
-    slot.connection.send(encodePeerMessage(message));
+    let bytes = this.lastEncoded?.message === message ? this.lastEncoded.bytes : undefined;
+    if (bytes === undefined) this.lastEncoded = { message, bytes: (bytes = encodePeerMessage(message)) };
+    slot.connection.send(bytes);
   }
 
   onMessage(handler: MessageHandler): () => void {
@@ -157,9 +176,15 @@ export class WebRtcTransport implements Transport {
       if (present && !this.closed) this.refuseStranger(peer);
       return;
     }
-    // Absence leaves an up link alone: the data channel does not need the signaling server.
     slot.present = present;
-    if (!present) return;
+    if (!present) {
+      // The data channel does not need the signaling server, so a live peer keeps its link; but a
+      // peer that died left the room first: ask the link for a sign of life (connection.ts probe).
+      // When this side lost the server (status no longer 'joined'), the absence says nothing of the peer.
+      const told = this.options.signaling.status().state === 'joined';
+      if (told && slot.connection?.state === 'up' && !this.closed) slot.connection.probe(this.timing.probeTimeoutMs);
+      return;
+    }
     slot.appearances++;
     if (this.closed) return;
     // A present offerer target with nothing under way: connect now rather than wait out a backoff.

@@ -76,3 +76,27 @@ describe('broadcast in batches: cumulative ACK and COMMIT', () => {
     expect(leader.stats.unexpected).toBe(0);
   });
 });
+
+describe('answers within a committed run', () => {
+  it("a read queued between two writes of its session sees the first write and not the second, even when both commit in one run", () => {
+    const e = new ManualEnsemble(3);
+    const leaderId = e.establish();
+    const leader = e.peers.get(leaderId)!;
+    const s = asSessionId(1);
+    leader.submit(s, 1, write('first'));
+    leader.submit(s, 2, { type: 'getData', path: '/a', watch: false });
+    leader.submit(s, 3, write('second'));
+    e.drive(leaderId);
+    const follower = e.wire.find((w) => w.message.type === 'proposal')!.to;
+    e.wire = [];
+    leader.step(follower, { type: 'ack', zxid: z(1, 2) }, e.generation);
+    const ready = leader.ready();
+    expect(ready.applied.length).toBe(2);
+    const read = ready.replies.find((r) => r.cxid === 2);
+    expect(read?.reply.type === 'getData' && new TextDecoder().decode(read.reply.data)).toContain('first');
+    expect(ready.replies.map((r) => r.cxid)).toEqual([1, 2, 3]);
+    // Each reply comes after the events of the txns applied before it was answered.
+    expect(ready.replyAfter).toEqual([1, 1, 2]);
+    leader.advance(ready);
+  });
+});

@@ -8,10 +8,19 @@
 //   delivered, before it proposes anything.
 // - Leadership: at most one leader establishes itself per epoch.
 // - Replicas that applied the same zxid have the same state digest.
+// - Sequence numbers never repeat under a parent: each sequential create in the delivered sequence
+//   carries a larger number than every earlier one under the same parent (checked once per txn).
+// - An ephemeral's owner is a live session: after every apply, each replica's ephemerals belong to
+//   sessions in its session table (the closing txn removes them in the same step).
 
 import type { Txn } from '../../../src/core/requests/txn.ts';
 import type { PeerId } from '../../../src/core/util/ids.ts';
 import { epochOf, zxidToString, type Zxid } from '../../../src/core/zxid.ts';
+import { isSequentialMode } from '../../../src/core/tree/create-mode.ts';
+import { parentOf } from '../../../src/core/tree/path.ts';
+import type { StateMachine } from '../../../src/core/zab/machine.ts';
+import { TreeMachine } from '../../../src/core/zab/tree-machine.ts';
+import { ownersNotLive } from './ephemerals.ts';
 import { txnKey } from './txn-key.ts';
 
 export class ZabChecker {
@@ -22,6 +31,10 @@ export class ZabChecker {
   private readonly leaders = new Map<number, PeerId>();
   private readonly digests = new Map<Zxid, string>();
   private readonly lastProposed = new Map<PeerId, Zxid>();
+  /** Per parent path, the largest sequence number a delivered sequential create used. */
+  private readonly lastSequence = new Map<string, number>();
+  /** `session/cxid` -> zxid of each delivered txn that changed state (ordering hints for the history check). */
+  private readonly byRequest = new Map<string, Zxid>();
 
   get delivered(): number {
     return this.canonical.length;
@@ -41,6 +54,11 @@ export class ZabChecker {
       else hi = mid;
     }
     return this.canonical[lo]?.zxid === zxid ? lo : -1;
+  }
+
+  /** The zxid at which a session's request took effect, if anyone delivered it and it was no error. */
+  zxidOfRequest(session: number, cxid: number): Zxid | undefined {
+    return this.byRequest.get(`${session}/${cxid}`);
   }
 
   positionOf(peer: PeerId): number {
@@ -71,6 +89,10 @@ export class ZabChecker {
         this.fail(`TotalOrder: peer ${peer} delivered ${zxidToString(zxid)} after ${zxidToString(last.zxid)}`);
       }
       this.canonical.push({ zxid, key });
+      this.sequences(txn);
+      // An ErrorTxn (or a failed multi) took a zxid but changed nothing: no place to hint.
+      const failed = txn.body.type === 'error' || (txn.body.type === 'multi' && txn.body.txns.some((t) => t.type === 'error'));
+      if (!failed) this.byRequest.set(`${txn.header.sessionId}/${txn.header.cxid}`, zxid);
     } else if (expected.key !== key) {
       this.fail(`Agreement: peer ${peer} delivered ${key} at position ${pos}, others delivered ${expected.key}`);
     }
@@ -108,6 +130,36 @@ export class ZabChecker {
         this.fail(`PrimaryIntegrity: leader ${peer} proposed ${zxidToString(zxid)} before delivering ${c.key}`);
         break;
       }
+    }
+  }
+
+  /** Delivered txns the sweep made (deleteContainer) and sequential creates: shows the workload ran. */
+  sweeps = 0;
+  sequentialCreates = 0;
+
+  /** Sequential creates of a newly delivered txn (and of its multi) against the per-parent maximum. */
+  private sequences(txn: Txn): void {
+    const body = txn.body;
+    if (body.type === 'deleteContainer') this.sweeps++;
+    const creates = body.type === 'create' ? [body] : body.type === 'multi' ? body.txns.filter((t) => t.type === 'create') : [];
+    for (const create of creates) {
+      if (!isSequentialMode(create.mode)) continue;
+      this.sequentialCreates++;
+      const number = Number(create.path.slice(-10));
+      const parent = parentOf(create.path);
+      const last = this.lastSequence.get(parent);
+      if (last !== undefined && number <= last) {
+        this.fail(`Sequence: ${create.path} at ${zxidToString(txn.header.zxid)} does not follow sequence ${last} under ${parent}`);
+      }
+      this.lastSequence.set(parent, Math.max(number, last ?? number));
+    }
+  }
+
+  /** Every ephemeral the replica holds belongs to a session its table still has. */
+  ephemerals(peer: PeerId, machine: StateMachine): void {
+    if (!(machine instanceof TreeMachine)) return;
+    for (const owner of ownersNotLive(machine)) {
+      this.fail(`Ephemeral: peer ${peer} at ${zxidToString(machine.lastZxid)} holds ephemerals of session ${owner}, which is not live`);
     }
   }
 
