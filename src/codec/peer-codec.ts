@@ -5,6 +5,7 @@
 // carries it. decodePeerMessage checks every field's range and refuses trailing bytes, throwing a
 // CodecError (never an assert): the bytes came from another peer.
 
+import type { Id } from '../core/acl/types.ts';
 import type { PeerMessage, ServerState } from '../core/messages.ts';
 import type { Txn } from '../core/requests/txn.ts';
 import { unreachable } from '../core/util/assert.ts';
@@ -107,6 +108,11 @@ export function encodePeerMessage(message: PeerMessage): Uint8Array {
       w.i64(message.session);
       w.i32(message.cxid);
       writeRequest(w, message.request);
+      w.u32(message.authIds.length);
+      for (const id of message.authIds) {
+        w.string(id.scheme);
+        w.string(id.id);
+      }
       break;
     case 'create-session':
       w.i32(message.cxid);
@@ -227,7 +233,11 @@ function readMessage(r: ByteReader): PeerMessage {
     case Tag.request: {
       const session = sessionId(r);
       const cxid = r.i32('cxid');
-      return { type: 'request', session, cxid, request: readRequest(r) };
+      const request = readRequest(r);
+      const count = boundedCount(r, 'auth id count', limits.auth_ids_per_session_max, 8);
+      const authIds: Id[] = [];
+      for (let i = 0; i < count; i++) authIds.push({ scheme: r.string('auth id scheme', 1024), id: r.string('auth id', 1024) });
+      return { type: 'request', session, cxid, request, authIds };
     }
     case Tag['create-session']: {
       const cxid = r.i32('cxid');

@@ -3,6 +3,7 @@
 // carries a link generation beside each message; the payload itself is plain data so a codec can
 // frame it. A message from a peer is outside input: the core validates it and drops what does not fit.
 
+import type { Id } from './acl/types.ts';
 import type { Request } from './requests/request.ts';
 import type { Txn } from './requests/txn.ts';
 import type { PeerId, SessionId } from './util/ids.ts';
@@ -63,12 +64,16 @@ export interface InformMessage { readonly type: 'inform'; readonly txn: Txn }
 /** Heartbeat both ways; a learner's PING carries the sessions its clients touched. */
 export interface PingMessage { readonly type: 'ping'; readonly sessions: readonly SessionId[] }
 
-/** Learner -> leader: a client's write (or sync) to order. */
+/**
+ * Learner -> leader: a client's write (or sync) to order, with the ids the client proved at the
+ * learner (ZooKeeper's QuorumPacket.authinfo): the leader checks ACLs and expands `auth` with them.
+ */
 export interface RequestMessage {
   readonly type: 'request';
   readonly session: SessionId;
   readonly cxid: number;
   readonly request: Request;
+  readonly authIds: readonly Id[];
 }
 /** Learner -> leader: a client connects without a session; `cxid` names the connect locally. */
 export interface CreateSessionMessage { readonly type: 'create-session'; readonly cxid: number; readonly timeoutMs: number }

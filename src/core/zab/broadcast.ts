@@ -7,6 +7,7 @@
 // proposal up to z; the leader commits the highest zxid a quorum vouches for, and one COMMIT of
 // it commits everything before it too.
 
+import type { Id } from '../acl/types.ts';
 import type { RequestMessage } from '../messages.ts';
 import { isWriteRequest, type Request } from '../requests/request.ts';
 import type { Txn, TxnBody, TxnHeader } from '../requests/txn.ts';
@@ -27,9 +28,10 @@ export function propose(
   cxid: number,
   request: Request,
   origin: PeerId,
+  authIds?: readonly Id[],
 ): boolean {
   if (!isWriteRequest(request)) return true;
-  return proposeWith(core, state, session, cxid, (header) => core.machine.prep(header, request, origin));
+  return proposeWith(core, state, session, cxid, (header) => core.machine.prep(header, request, origin, authIds));
 }
 
 /** Orders a txn whose body `build` makes from its header (prep, or a session txn). */
@@ -129,7 +131,7 @@ export function onRequest(core: CoreState, state: LeaderState, handler: LearnerH
     return;
   }
   touchSession(core, message.session);
-  propose(core, state, message.session, message.cxid, message.request, handler.peer);
+  propose(core, state, message.session, message.cxid, message.request, handler.peer, message.authIds);
 }
 
 /** A client's request or ping reached the leader (directly or through a learner). */

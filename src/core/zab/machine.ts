@@ -3,6 +3,7 @@
 // apply is deterministic and called with strictly growing zxids; prep runs only on the leader,
 // against its view of changes proposed but not yet applied, which clearPending drops.
 
+import type { Id } from '../acl/types.ts';
 import type { Reply } from '../requests/reply.ts';
 import type { Request, WriteRequest } from '../requests/request.ts';
 import type { Txn, TxnBody, TxnHeader } from '../requests/txn.ts';
@@ -51,9 +52,12 @@ export interface StateMachine {
   readonly lastZxid: Zxid;
   /** Applies the next committed txn; `nowTick` is this peer's clock (session deadlines). */
   apply(txn: Txn, nowTick: number): ApplyResult;
-  /** Leader only: a write request made deterministic, given its header (zxid, time, session) and
-   * the peer it came through (the session's owner). */
-  prep(header: TxnHeader, request: WriteRequest, origin: PeerId): TxnBody;
+  /** Leader only: a write request made deterministic, given its header (zxid, time, session), the
+   * peer it came through (the session's owner) and, for a forwarded one, the ids the client proved
+   * there (default: the ids it proved here). */
+  prep(header: TxnHeader, request: WriteRequest, origin: PeerId, authIds?: readonly Id[]): TxnBody;
+  /** The ids a session connected here has proven (auth), to forward with its writes. */
+  authIds?(session: SessionId): readonly Id[];
   /** Leader only: a txn the core built itself (createSession, closeSession) joins the pending view. */
   record(header: TxnHeader, body: TxnBody): void;
   /** Forget prepared-but-unapplied changes (leadership lost or a new epoch began). */

@@ -165,7 +165,7 @@ export class ZabPeer {
       if (kind === 'write') propose(core, role.leader, session, cxid, request, core.id);
       else if (kind === 'sync') core.requests.setSyncZxid(session, cxid, core.log.lastZxid);
     } else if (role.name !== 'LOOKING' && kind !== 'read') {
-      core.send(role.learner.leader, { type: 'request', session, cxid, request });
+      core.send(role.learner.leader, { type: 'request', session, cxid, request, authIds: core.machine.authIds?.(session) ?? [] });
     }
     core.requests.drain(core);
   }
@@ -220,7 +220,7 @@ export class ZabPeer {
       core.requests.drain(core);
     } else if (role.name !== 'LOOKING') {
       core.send(role.learner.leader, { type: 'revalidate', session });
-      core.send(role.learner.leader, { type: 'request', session, cxid, request: { type: 'sync', path: '/' } });
+      core.send(role.learner.leader, { type: 'request', session, cxid, request: { type: 'sync', path: '/' }, authIds: [] });
     }
   }
 

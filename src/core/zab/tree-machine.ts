@@ -4,9 +4,10 @@
 // replica runs final in zxid order, applies createSession/closeSession to its session table, and
 // retires what it applied. Reads, watches and session requests are answered from the local tree
 // and watch registry. A snapshot is the tree's bytes followed by the session table's.
-// Authenticated ids are known where the client is connected; a forwarded write is prepped with the
-// ids the leader knows for that session (world only, unless the client authed at the leader).
+// Authenticated ids are known where the client is connected; a forwarded write carries them to the
+// leader, which preps it with them (ZooKeeper's QuorumPacket.authinfo).
 
+import type { Id } from '../acl/types.ts';
 import { Code, isKeeperError } from '../errors.ts';
 import { final } from '../requests/final.ts';
 import { PendingChanges } from '../requests/pending-changes.ts';
@@ -68,10 +69,15 @@ export class TreeMachine implements StateMachine {
     return { reply, deliveries };
   }
 
-  prep(header: TxnHeader, request: WriteRequest, origin: PeerId): TxnBody {
-    const body = this.checkSession(header.sessionId, origin) ?? prep(this.pending, this.context(header.sessionId), request, header.time);
+  prep(header: TxnHeader, request: WriteRequest, origin: PeerId, authIds?: readonly Id[]): TxnBody {
+    const context = authIds === undefined ? this.context(header.sessionId) : sessionContext(header.sessionId, authIds);
+    const body = this.checkSession(header.sessionId, origin) ?? prep(this.pending, context, request, header.time);
     this.pending.record(header.zxid, body, header.sessionId);
     return body;
+  }
+
+  authIds(session: SessionId): readonly Id[] {
+    return this.context(session).ids;
   }
 
   /** Leader: records a txn the core built itself (createSession, closeSession). */
