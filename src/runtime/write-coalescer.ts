@@ -7,6 +7,9 @@
 // is bigger (it then goes alone). The flush runs at the end of the turn (setImmediate where there
 // is one, else a microtask), or at once on flush(). No node:* here: pages load it too.
 
+import { concatBytes } from '../codec/concat-bytes.ts';
+import { endOfTurn } from '../transport/end-of-turn.ts';
+
 export const COALESCED_SEND_BYTES_MAX = 64 * 1024;
 
 export class WriteCoalescer {
@@ -39,7 +42,7 @@ export class WriteCoalescer {
     const total = this.bytes;
     this.parts = [];
     this.bytes = 0;
-    this.sink(parts.length === 1 ? parts[0]! : concat(parts, total));
+    this.sink(parts.length === 1 ? parts[0]! : concatBytes(parts, total));
   }
 
   /** Drops what is held (the stream is gone). */
@@ -49,16 +52,3 @@ export class WriteCoalescer {
   }
 }
 
-/** After the I/O callbacks of this event-loop turn (Node, Deno); a microtask where there is no setImmediate. */
-export const endOfTurn: (fn: () => void) => void =
-  typeof globalThis.setImmediate === 'function' ? (fn) => void globalThis.setImmediate(fn) : (fn) => queueMicrotask(fn);
-
-function concat(parts: readonly Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}

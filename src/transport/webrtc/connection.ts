@@ -10,6 +10,7 @@
 
 import SimplePeer from 'simple-peer';
 import { limits } from '../../core/util/limits.ts';
+import { endOfTurn } from '../end-of-turn.ts';
 import { Handshake } from './auth.ts';
 import {
   BATCH_ENTRY_OVERHEAD_BYTES, chunkMessage, decodeFrame, encodeBatch, encodeControl, isFrameError, NONCE_BYTES, Reassembler,
@@ -331,7 +332,4 @@ export class Connection {
 
 const CLOSE_GRACE_MS = 100;
 const BATCH_HEADER_BYTES = 1;
-/** After the I/O callbacks of this event-loop turn (Node, Deno's Node globals); browsers: a microtask. */
-const endOfTurn: (fn: () => void) => void =
-  typeof globalThis.setImmediate === 'function' ? (fn) => void globalThis.setImmediate(fn) : (fn) => queueMicrotask(fn);
 const now = (): number => globalThis.performance.now();

@@ -8,6 +8,7 @@
 // Layout: u8 kind, then the kind's body. Bytes come from another peer: decodeFrame never asserts, it
 // returns a FrameError whose reason the link reports when it closes.
 
+import { concatBytes } from '../../codec/concat-bytes.ts';
 import { assert } from '../../core/util/assert.ts';
 import { limits } from '../../core/util/limits.ts';
 
@@ -191,21 +192,11 @@ export class Reassembler {
     }
     this.parts.push(frame.chunk);
     if (!frame.last) return undefined;
-    const whole = this.parts.length === 1 ? (this.parts[0] as Uint8Array) : concat(this.parts, this.bytes);
+    const whole = this.parts.length === 1 ? (this.parts[0] as Uint8Array) : concatBytes(this.parts, this.bytes);
     this.parts = [];
     this.bytes = 0;
     return whole;
   }
-}
-
-function concat(parts: readonly Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }
 
 export const isFrameError = (x: unknown): x is FrameError =>
