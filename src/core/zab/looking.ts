@@ -97,7 +97,7 @@ function stepLookingVote(core: CoreState, election: Election, from: PeerId, n: N
   weighVotes(core, election);
 }
 
-/** With a quorum on our proposal: decide now if every live voter agrees, else after the window. */
+/** With a quorum on our proposal: decide now if every live voter agrees, else once the finalize wait is over. */
 function weighVotes(core: CoreState, election: Election): void {
   if (!quorumForProposal(core.config, election.recvset, election.proposal, core.logicalClock)) {
     election.finalizeAt = undefined;
