@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import type { Acl } from '../../src/core/acl/types.ts';
 import type { PeerMessage } from '../../src/core/messages.ts';
-import type { MultiOp, ReadOp, Request } from '../../src/core/requests/request.ts';
+import type { CreateRequest, MultiOp, ReadOp, Request } from '../../src/core/requests/request.ts';
 import { CreateMode } from '../../src/core/tree/create-mode.ts';
 import { asPeerId, asSessionId } from '../../src/core/util/ids.ts';
 import { limits } from '../../src/core/util/limits.ts';
@@ -27,39 +27,57 @@ const aclArb: fc.Arbitrary<Acl[]> = fc.array(
 const modeArb = fc.constantFrom(...(Object.values(CreateMode) as CreateMode[]));
 const watcherTypeArb = fc.constantFrom(...(Object.values(WatcherType) as WatcherType[]));
 
-const createArb = fc.record(
+const createArb: fc.Arbitrary<CreateRequest> = fc.record(
   { type: fc.constant('create' as const), path: pathArb, data, acl: aclArb, mode: modeArb, ttl: nat },
   { requiredKeys: ['type', 'path', 'data', 'acl', 'mode'] },
 );
-const deleteArb = fc.record({ type: fc.constant('delete' as const), path: pathArb, version: int32 });
-const setDataArb = fc.record({ type: fc.constant('setData' as const), path: pathArb, data, version: int32 });
-const checkArb = fc.record({ type: fc.constant('check' as const), path: pathArb, version: int32 });
 const getDataArb = fc.record({ type: fc.constant('getData' as const), path: str, watch: fc.boolean() });
 const getChildrenArb = fc.record({ type: fc.constant('getChildren' as const), path: str, watch: fc.boolean(), withStat: fc.boolean() });
-const multiOpArb: fc.Arbitrary<MultiOp> = fc.oneof(createArb, deleteArb, setDataArb, checkArb);
-const readOpArb: fc.Arbitrary<ReadOp> = fc.oneof(getDataArb, getChildrenArb);
 
-export const requestArb: fc.Arbitrary<Request> = fc.oneof(
-  createArb,
-  deleteArb,
-  setDataArb,
-  fc.record({ type: fc.constant('setACL' as const), path: str, acl: aclArb, version: int32 }),
-  checkArb,
-  fc.record({ type: fc.constant('multi' as const), ops: fc.array(multiOpArb, { maxLength: 4 }) }),
-  fc.record({ type: fc.constant('exists' as const), path: str, watch: fc.boolean() }),
-  getDataArb,
-  fc.record({ type: fc.constant('getACL' as const), path: str }),
-  getChildrenArb,
-  fc.record({ type: fc.constant('multiRead' as const), ops: fc.array(readOpArb, { maxLength: 4 }) }),
-  fc.record({ type: fc.constant('getEphemerals' as const), prefix: str }),
-  fc.record({ type: fc.constant('getAllChildrenNumber' as const), path: str }),
-  fc.record({ type: fc.constant('sync' as const), path: str }),
-  fc.record({ type: fc.constant('addWatch' as const), path: str, mode: fc.constantFrom(AddWatchMode.PERSISTENT, AddWatchMode.PERSISTENT_RECURSIVE) }),
-  fc.record({ type: fc.constant('removeWatches' as const), path: str, watcherType: watcherTypeArb }),
-  fc.record({ type: fc.constant('checkWatches' as const), path: str, watcherType: watcherTypeArb }),
-  fc.record({ type: fc.constant('auth' as const), scheme: str, auth: data }),
-  fc.record({ type: fc.constant('whoAmI' as const) }),
-);
+/**
+ * Every Request shape, for the codecs that carry requests: the peer codec (as below) and the jute
+ * codec, which passes ZooKeeper's own constraints (a ttl exactly with a TTL mode; multiRead's
+ * getChildren without a stat).
+ */
+export function requestArbOf(forms: { readonly create: fc.Arbitrary<CreateRequest>; readonly readOp: fc.Arbitrary<ReadOp> }): fc.Arbitrary<Request> {
+  const deleteArb = fc.record({ type: fc.constant('delete' as const), path: pathArb, version: int32 });
+  const setDataArb = fc.record({ type: fc.constant('setData' as const), path: pathArb, data, version: int32 });
+  const checkArb = fc.record({ type: fc.constant('check' as const), path: pathArb, version: int32 });
+  const multiOpArb: fc.Arbitrary<MultiOp> = fc.oneof(forms.create, deleteArb, setDataArb, checkArb);
+  const paths = (max: number) => fc.array(pathArb, { maxLength: max });
+  return fc.oneof(
+    forms.create,
+    deleteArb,
+    setDataArb,
+    fc.record({ type: fc.constant('setACL' as const), path: str, acl: aclArb, version: int32 }),
+    checkArb,
+    fc.record({ type: fc.constant('multi' as const), ops: fc.array(multiOpArb, { maxLength: 4 }) }),
+    fc.record({ type: fc.constant('exists' as const), path: str, watch: fc.boolean() }),
+    getDataArb,
+    fc.record({ type: fc.constant('getACL' as const), path: str }),
+    getChildrenArb,
+    fc.record({ type: fc.constant('multiRead' as const), ops: fc.array(forms.readOp, { maxLength: 4 }) }),
+    fc.record({ type: fc.constant('getEphemerals' as const), prefix: str }),
+    fc.record({ type: fc.constant('getAllChildrenNumber' as const), path: str }),
+    fc.record({ type: fc.constant('sync' as const), path: str }),
+    fc.record({ type: fc.constant('addWatch' as const), path: str, mode: fc.constantFrom(AddWatchMode.PERSISTENT, AddWatchMode.PERSISTENT_RECURSIVE) }),
+    fc.record({ type: fc.constant('removeWatches' as const), path: str, watcherType: watcherTypeArb }),
+    fc.record({ type: fc.constant('checkWatches' as const), path: str, watcherType: watcherTypeArb }),
+    fc.record({ type: fc.constant('auth' as const), scheme: str, auth: data }),
+    fc.record({ type: fc.constant('whoAmI' as const) }),
+    fc.record({
+      type: fc.constant('setWatches' as const),
+      relativeZxid: zxidArb,
+      data: paths(3),
+      exist: paths(3),
+      child: paths(3),
+      persistent: paths(2),
+      persistentRecursive: paths(2),
+    }),
+  );
+}
+
+export const requestArb: fc.Arbitrary<Request> = requestArbOf({ create: createArb, readOp: fc.oneof(getDataArb, getChildrenArb) });
 
 /** One arbitrary per PeerMessage type, keyed by type, so a test can cover each by name. */
 export const peerMessageArbs: { readonly [K in PeerMessage['type']]: fc.Arbitrary<Extract<PeerMessage, { type: K }>> } = {

@@ -5,14 +5,14 @@ import fc from 'fast-check';
 import type { Acl, Id } from '../../src/core/acl/types.ts';
 import { Code, type ErrorCode } from '../../src/core/errors.ts';
 import type { CreateReply, ErrorReply, MultiOpResult, ReadOpResult, Reply } from '../../src/core/requests/reply.ts';
-import type { CreateRequest, MultiOp, ReadOp, Request } from '../../src/core/requests/request.ts';
+import type { CreateRequest, ReadOp, Request } from '../../src/core/requests/request.ts';
 import { CreateMode, isTtlMode } from '../../src/core/tree/create-mode.ts';
 import type { Stat } from '../../src/core/tree/stat.ts';
 import { asSessionId } from '../../src/core/util/ids.ts';
 import { limits } from '../../src/core/util/limits.ts';
-import { AddWatchMode, WatcherType } from '../../src/core/watches/events.ts';
 import { makeZxid } from '../../src/core/zxid.ts';
 import { pathArb } from '../storage/txn-arbitrary.ts';
+import { requestArbOf } from '../transport/peer-arbitrary.ts';
 
 const int32 = fc.integer({ min: -0x80000000, max: 0x7fffffff });
 const nat32 = fc.integer({ min: 0, max: 0x7fffffff });
@@ -21,49 +21,14 @@ const data = fc.uint8Array({ maxLength: 48 });
 const zxidArb = fc.tuple(fc.integer({ min: 0, max: limits.epoch_max }), fc.integer({ min: 0, max: 2 ** 32 - 1 })).map(([e, c]) => makeZxid(e, c));
 const idArb: fc.Arbitrary<Id> = fc.record({ scheme: str, id: str });
 const aclArb: fc.Arbitrary<Acl[]> = fc.array(fc.record({ perms: int32, id: idArb }), { maxLength: 3 });
-const watcherTypeArb = fc.constantFrom(...(Object.values(WatcherType) as WatcherType[]));
 
 const createArb: fc.Arbitrary<CreateRequest> = fc
   .record({ path: pathArb, data, acl: aclArb, mode: fc.constantFrom(...(Object.values(CreateMode) as CreateMode[])), ttl: fc.integer({ min: 0, max: limits.ttl_ms_max }) })
   .map(({ ttl, ...rest }) => (isTtlMode(rest.mode) ? { type: 'create', ...rest, ttl } : { type: 'create', ...rest }));
-const deleteArb = fc.record({ type: fc.constant('delete' as const), path: pathArb, version: int32 });
-const setDataArb = fc.record({ type: fc.constant('setData' as const), path: pathArb, data, version: int32 });
-const checkArb = fc.record({ type: fc.constant('check' as const), path: pathArb, version: int32 });
 const getDataArb = fc.record({ type: fc.constant('getData' as const), path: str, watch: fc.boolean() });
-const getChildrenArb = fc.record({ type: fc.constant('getChildren' as const), path: str, watch: fc.boolean(), withStat: fc.boolean() });
-const multiOpArb: fc.Arbitrary<MultiOp> = fc.oneof(createArb, deleteArb, setDataArb, checkArb);
-const readOpArb: fc.Arbitrary<ReadOp> = fc.oneof(getDataArb, getChildrenArb.map((r) => ({ ...r, withStat: false })));
+const getChildrenArb = fc.record({ type: fc.constant('getChildren' as const), path: str, watch: fc.boolean(), withStat: fc.constant(false) });
 
-export const wireRequestArb: fc.Arbitrary<Request> = fc.oneof(
-  createArb,
-  deleteArb,
-  setDataArb,
-  fc.record({ type: fc.constant('setACL' as const), path: str, acl: aclArb, version: int32 }),
-  checkArb,
-  fc.record({ type: fc.constant('multi' as const), ops: fc.array(multiOpArb, { maxLength: 4 }) }),
-  fc.record({ type: fc.constant('exists' as const), path: str, watch: fc.boolean() }),
-  getDataArb,
-  fc.record({ type: fc.constant('getACL' as const), path: str }),
-  getChildrenArb,
-  fc.record({ type: fc.constant('multiRead' as const), ops: fc.array(readOpArb, { maxLength: 4 }) }),
-  fc.record({ type: fc.constant('getEphemerals' as const), prefix: str }),
-  fc.record({ type: fc.constant('getAllChildrenNumber' as const), path: str }),
-  fc.record({ type: fc.constant('sync' as const), path: str }),
-  fc.record({ type: fc.constant('addWatch' as const), path: str, mode: fc.constantFrom(AddWatchMode.PERSISTENT, AddWatchMode.PERSISTENT_RECURSIVE) }),
-  fc.record({ type: fc.constant('removeWatches' as const), path: str, watcherType: watcherTypeArb }),
-  fc.record({ type: fc.constant('checkWatches' as const), path: str, watcherType: watcherTypeArb }),
-  fc.record({ type: fc.constant('auth' as const), scheme: str, auth: data }),
-  fc.record({ type: fc.constant('whoAmI' as const) }),
-  fc.record({
-    type: fc.constant('setWatches' as const),
-    relativeZxid: zxidArb,
-    data: fc.array(pathArb, { maxLength: 3 }),
-    exist: fc.array(pathArb, { maxLength: 3 }),
-    child: fc.array(pathArb, { maxLength: 3 }),
-    persistent: fc.array(pathArb, { maxLength: 2 }),
-    persistentRecursive: fc.array(pathArb, { maxLength: 2 }),
-  }),
-);
+export const wireRequestArb: fc.Arbitrary<Request> = requestArbOf({ create: createArb, readOp: fc.oneof(getDataArb, getChildrenArb) as fc.Arbitrary<ReadOp> });
 
 export const statArb: fc.Arbitrary<Stat> = fc.record({
   czxid: zxidArb,
